@@ -1,0 +1,3 @@
+from painters.diagrams import render_diagram
+
+print(render_diagram("families_map"))

@@ -1,0 +1,304 @@
+"""The autoregressive painter: cut the picture into tokens, then write them one after another.
+
+Two parts, trained one after the other. A VQ tokenizer (van den Oord et al., 2017, "Neural
+Discrete Representation Learning") turns a 32x32 image into an 8x8 grid of codebook tokens,
+each standing for a 4x4 patch. A small decoder-only transformer, as in ImageGPT (Chen et al.,
+2020) and DALL-E 1 (Ramesh et al., 2021), reads the prompt and predicts the 64 tokens in
+reading order, each from the ones before it. Chapter: docs/autoregressive.md.
+
+Symbols as in the chapter: z_i the token at position i (0..63), p(z_i | z_<i, prompt) what the
+transformer predicts, K the codebook size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from painters import training, world
+from painters.nn import TextEncoder, to_pixels
+
+GRID = 8  # tokens per side: 8x8 = 64 tokens, each a 4x4 patch
+LENGTH = GRID * GRID
+
+
+@dataclass
+class Config:
+    codebook: int = 256  # K: how many different patches the tokenizer can name
+    code_dim: int = 32
+    vq_width: int = 64
+    vq_steps: int = 2500
+    dim: int = 192  # transformer width
+    layers: int = 4
+    heads: int = 6
+    drop_prompt: float = 0.1  # share of captions replaced by "no prompt", for guidance
+    steps: int = 5000  # transformer steps
+    batch: int = 64
+    lr: float = 1e-3
+    temperature: float = 1.0
+    guidance: float = 3.0
+
+    @classmethod
+    def tiny(cls) -> Config:
+        return cls(codebook=16, code_dim=8, vq_width=16, vq_steps=20, dim=32, layers=1, heads=2, steps=30, batch=16)
+
+
+# --- the tokenizer ------------------------------------------------------------------------------
+
+
+class Tokenizer(nn.Module):
+    """A VQ-VAE: 32x32 image to an 8x8 grid of codebook indices, and back."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        w, d = config.vq_width, config.code_dim
+        self.encoder = nn.Sequential(
+            nn.PixelUnshuffle(2), nn.Conv2d(12, w, 3, padding=1), nn.GELU(),  # (B, w, 16, 16)
+            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1), nn.GELU(),  # (B, 2w, 8, 8)
+            nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.GELU(),
+            nn.Conv2d(2 * w, d, 1),
+        )  # fmt: skip
+        self.codebook = nn.Embedding(config.codebook, d)
+        self.codebook.weight.data.uniform_(-1 / config.codebook, 1 / config.codebook)
+        self.decoder = nn.Sequential(
+            nn.Conv2d(d, 2 * w, 3, padding=1), nn.GELU(),
+            nn.Conv2d(2 * w, 2 * w, 3, padding=1), nn.GELU(),
+            nn.ConvTranspose2d(2 * w, w, 4, stride=2, padding=1), nn.GELU(),  # (B, w, 16, 16)
+            nn.Conv2d(w, w, 3, padding=1), nn.GELU(),
+            nn.Conv2d(w, 12, 3, padding=1), nn.PixelShuffle(2),  # (B, 3, 32, 32)
+        )  # fmt: skip
+
+    def encode(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Image (B, 3, 32, 32) to token ids (B, 64) and the continuous codes (B, d, 8, 8)."""
+        h = self.encoder(x)
+        flat = h.permute(0, 2, 3, 1).reshape(-1, h.shape[1])  # (B*64, d)
+        dist = (flat**2).sum(1, keepdim=True) - 2 * flat @ self.codebook.weight.T + (self.codebook.weight**2).sum(1)
+        return dist.argmin(1).view(len(x), LENGTH), h
+
+    def decode(self, ids: torch.Tensor) -> torch.Tensor:
+        """Token ids (B, 64) to an image (B, 3, 32, 32) in [-1, 1] (unclamped)."""
+        q = self.codebook(ids).view(len(ids), GRID, GRID, -1).permute(0, 3, 1, 2)
+        return self.decoder(q)
+
+    def loss(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Reconstruction + codebook + commitment losses, with the straight-through gradient."""
+        ids, h = self.encode(x)
+        q = self.codebook(ids).view(len(x), GRID, GRID, -1).permute(0, 3, 1, 2)
+        codebook_loss = F.mse_loss(q, h.detach())
+        commitment = F.mse_loss(h, q.detach())
+        q = h + (q - h).detach()  # straight-through: the decoder's gradient flows into the encoder
+        recon = F.l1_loss(self.decoder(q), x)
+        return recon + codebook_loss + 0.25 * commitment, recon
+
+
+# --- the transformer ---------------------------------------------------------------------------
+
+
+class Block(nn.Module):
+    """Pre-norm causal self-attention and MLP, with an optional key/value cache for sampling."""
+
+    def __init__(self, dim: int, heads: int) -> None:
+        super().__init__()
+        self.heads = heads
+        self.norm1, self.qkv, self.proj = nn.LayerNorm(dim), nn.Linear(dim, 3 * dim), nn.Linear(dim, dim)
+        self.norm2 = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+
+    def forward(self, x: torch.Tensor, cache: dict[str, torch.Tensor] | None = None) -> torch.Tensor:
+        b, t, c = x.shape
+        q, k, v = self.qkv(self.norm1(x)).view(b, t, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
+        if cache is not None:  # keep the keys and values of earlier positions instead of recomputing
+            if "k" in cache:
+                k, v = torch.cat([cache["k"], k], dim=2), torch.cat([cache["v"], v], dim=2)
+            cache["k"], cache["v"] = k, v
+        causal = cache is None or t > 1  # one new query may see every cached position
+        y = F.scaled_dot_product_attention(q, k, v, is_causal=causal)  # (B, heads, t, c/heads)
+        x = x + self.proj(y.transpose(1, 2).reshape(b, t, c))
+        return x + self.mlp(self.norm2(x))
+
+
+class Painter(nn.Module):
+    """Tokenizer + prompt-conditioned transformer over the 64 tokens."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+        self.tokenizer = Tokenizer(config)
+        d = config.dim
+        self.text = TextEncoder(d)
+        self.null_prompt = nn.Parameter(torch.zeros(d))
+        self.token = nn.Embedding(config.codebook, d)
+        self.position = nn.Parameter(torch.randn(1, LENGTH, d) * 0.02)
+        self.blocks = nn.ModuleList([Block(d, config.heads) for _ in range(config.layers)])
+        self.norm = nn.LayerNorm(d)
+        self.head = nn.Linear(d, config.codebook)
+
+    def prompt_vector(self, tokens: torch.Tensor | None, b: int) -> torch.Tensor:
+        """The start token: the prompt read into one vector (or "no prompt")."""
+        return self.null_prompt.expand(b, -1) if tokens is None else self.text(tokens)
+
+    def logits(self, start: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """Next-token logits at every position: (B, n+1, K) from a start vector and n tokens."""
+        x = torch.cat([start[:, None], self.token(ids) + self.position[:, : ids.shape[1]]], dim=1)
+        for block in self.blocks:
+            x = block(x)
+        return self.head(self.norm(x))
+
+    def step(self, x: torch.Tensor, caches: list[dict[str, torch.Tensor]]) -> torch.Tensor:
+        """Feed new positions x (B, t, d) through the cached blocks; logits of the last one."""
+        for block, cache in zip(self.blocks, caches, strict=True):
+            x = block(x, cache)
+        return self.head(self.norm(x[:, -1]))
+
+
+def build(config: Config) -> Painter:
+    return Painter(config)
+
+
+# --- training -----------------------------------------------------------------------------------
+
+
+def train(
+    config: Config, *, seed: int, device: torch.device, progress: bool = True
+) -> tuple[Painter, dict[str, list[float]]]:
+    generator = training.seed_everything(seed)
+    data = world.make_dataset(30_000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
+    model = build(config).to(device)
+    vq = model.tokenizer
+    vq_opt = torch.optim.AdamW(vq.parameters(), lr=config.lr * 2, weight_decay=0.0)
+
+    def vq_step(i: int, batch: training.Batch) -> dict[str, float]:
+        loss, recon = vq.loss(batch.images)
+        vq_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        vq_opt.step()
+        if i % 100 == 0:  # restart dead codes at random encoder outputs, so the codebook is used
+            with torch.no_grad():
+                ids, h = vq.encode(batch.images)
+                used = torch.bincount(ids.flatten(), minlength=config.codebook) > 0
+                dead = (~used).nonzero().flatten()
+                flat = h.permute(0, 2, 3, 1).reshape(-1, h.shape[1])
+                pick = torch.randint(len(flat), (len(dead),), generator=generator).to(flat.device)
+                vq.codebook.weight.data[dead] = flat[pick]
+        return {"vq_recon": recon.item()}
+
+    history = training.fit(
+        vq_step, data, steps=config.vq_steps, batch_size=config.batch, generator=generator,
+        device=device, desc="autoregressive: tokenizer", progress=progress,
+    )  # fmt: skip
+
+    vq.requires_grad_(False).eval()
+    with torch.no_grad():  # the transformer trains on token ids, computed once
+        images = torch.from_numpy(data.images).permute(0, 3, 1, 2).float() / 127.5 - 1
+        ids = torch.cat([vq.encode(images[i : i + 512].to(device))[0].cpu() for i in range(0, len(images), 512)])
+    token_data = world.Dataset(ids.numpy().reshape(-1, GRID, GRID, 1).astype(np.uint8), data.tokens, data.labels)
+    if config.codebook > 256:
+        raise ValueError("codebook > 256 does not fit the uint8 token store")
+    transformer = [p for name, p in model.named_parameters() if not name.startswith("tokenizer.")]
+    opt = torch.optim.AdamW(transformer, lr=config.lr, weight_decay=0.01, betas=(0.9, 0.95))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, config.lr, total_steps=config.steps, pct_start=0.05)
+
+    def ar_step(i: int, batch: training.Batch) -> dict[str, float]:
+        # batches() scaled the uint8 ids to [-1, 1]; undo it to get the ids back
+        z = ((batch.images[:, 0] + 1) * 127.5).round().long().flatten(1)  # (B, 64)
+        b = len(z)
+        start = model.prompt_vector(batch.tokens, b)
+        drop = torch.rand(b, generator=generator).to(z.device) < config.drop_prompt
+        start = torch.where(drop[:, None], model.prompt_vector(None, b), start)
+        logits = model.logits(start, z[:, :-1])  # position i predicts z_i from z_<i
+        loss = F.cross_entropy(logits.reshape(-1, config.codebook), z.reshape(-1))
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(transformer, 1.0)
+        opt.step()
+        schedule.step()
+        return {"loss": loss.item()}
+
+    token_history = training.fit(
+        ar_step, token_data, steps=config.steps, batch_size=config.batch, generator=generator,
+        device=device, desc="autoregressive: transformer", progress=progress,
+    )  # fmt: skip
+    history["vq_step"] = history.pop("step")
+    history.update(token_history)
+    return model, history
+
+
+# --- sampling -----------------------------------------------------------------------------------
+
+
+@torch.no_grad()
+def sample_tokens(
+    model: Painter,
+    prompt_tokens: torch.Tensor,
+    generator: torch.Generator,
+    *,
+    length: int = LENGTH,
+    guidance: float | None = None,
+    temperature: float | None = None,
+    forced: dict[int, int] | None = None,
+    use_cache: bool = True,
+) -> torch.Tensor:
+    """Write `length` tokens one at a time, each drawn from p(z_i | z_<i, prompt).
+
+    `forced` pins chosen positions to chosen tokens (for the error-echo experiment); the
+    random draws stay the same, so any other change downstream is the echo of the forced one.
+    Without the cache, every step re-reads the whole prefix (the slow way, for timing).
+    """
+    cfg = model.config
+    g = cfg.guidance if guidance is None else guidance
+    temp = cfg.temperature if temperature is None else temperature
+    b = len(prompt_tokens)
+    start = torch.cat([model.prompt_vector(prompt_tokens, b), model.prompt_vector(None, b)])
+    ids = torch.zeros((b, 0), dtype=torch.long)
+    caches: list[dict[str, torch.Tensor]] = [{} for _ in model.blocks]
+    x = start[:, None]
+    for i in range(length):
+        if use_cache:
+            logits = model.step(x, caches)
+        else:
+            both = torch.cat([ids, ids])
+            logits = model.logits(start, both)[:, -1]
+        cond, free = logits.chunk(2)
+        mixed = (free + g * (cond - free)) / max(temp, 1e-4)
+        u = torch.rand((b, 1), generator=generator)  # inverse-CDF draw: one uniform per token
+        cdf = mixed.softmax(-1).cumsum(-1)
+        z = (cdf < u).sum(-1).clamp(max=cfg.codebook - 1)
+        if forced and i in forced:
+            z = torch.full_like(z, forced[i])
+        ids = torch.cat([ids, z[:, None]], dim=1)
+        x = (model.token(torch.cat([z, z])) + model.position[0, i])[:, None]
+    return ids
+
+
+def decode_tokens(model: Painter, ids: torch.Tensor) -> np.ndarray:
+    """Token ids (B, n <= 64) to images; missing tokens are shown as mid-grey patches."""
+    b, n = ids.shape
+    with torch.no_grad():
+        full = torch.cat([ids, torch.zeros((b, LENGTH - n), dtype=torch.long)], dim=1)
+        images = model.tokenizer.decode(full)
+        if n < LENGTH:
+            mask = torch.zeros(b, 1, GRID, GRID)
+            mask.view(b, -1)[:, :n] = 1
+            mask = F.interpolate(mask, scale_factor=world.SIZE // GRID, mode="nearest")
+            images = images * mask
+    return to_pixels(images)
+
+
+def sample_images(
+    model: Painter, prompt: str, n: int, seed: int = 0, *, guidance: float | None = None, use_cache: bool = True
+) -> np.ndarray:
+    """n images of a prompt, (n, 32, 32, 3) uint8; the same seed gives the same images."""
+    tokens = torch.tensor([world.encode(prompt)] * n)
+    generator = torch.Generator().manual_seed(seed)
+    ids = sample_tokens(model, tokens, generator, guidance=guidance, use_cache=use_cache)
+    return decode_tokens(model, ids)
+
+
+def bits_per_image(config: Config) -> float:
+    """How much a token grid can say: 64 tokens x log2(K) bits."""
+    return LENGTH * math.log2(config.codebook)

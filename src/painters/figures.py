@@ -1,0 +1,124 @@
+"""Figures for the pages: image grids, tables and charts, returned as HTML strings.
+
+Snippets print what these return (markdown-exec captures only the block's own prints). Every
+figure carries alt text that says what it shows, and is byte-identical from one build to the
+next: PNGs are written without timestamps, SVG charts with a fixed hash salt and no date.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image
+
+from painters import world
+
+# One look across the site: the four painters always wear the same colours.
+FAMILY_COLOURS = {
+    "real": "#6b7280",
+    "gan": "#d97706",
+    "vae": "#7c3aed",
+    "diffusion": "#0891b2",
+    "autoregressive": "#db2777",
+}
+
+
+def png_data_uri(image: np.ndarray) -> str:
+    """A uint8 (H, W, 3) array as an inline PNG data URI (deterministic bytes)."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def tile(images: np.ndarray, columns: int, gap: int = 1, background: int = 255) -> np.ndarray:
+    """Lay (N, h, w, 3) images out in rows of `columns`, `gap` pixels apart."""
+    n, h, w, _ = images.shape
+    rows = math.ceil(n / columns)
+    out = np.full((rows * (h + gap) - gap, columns * (w + gap) - gap, 3), background, dtype=np.uint8)
+    for i, image in enumerate(images):
+        r, c = divmod(i, columns)
+        out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = image
+    return out
+
+
+def image_grid(
+    images: np.ndarray,
+    alt: str,
+    *,
+    columns: int = 8,
+    caption: str | None = None,
+    width: int | None = None,
+) -> str:
+    """A grid of 32x32 images as one pixelated <img> in a <figure>, with alt text."""
+    if not alt or alt.lower().startswith(("figure", "image")):
+        raise ValueError("alt text must say what the figure shows")
+    picture = tile(images, columns)
+    css_width = width or picture.shape[1] * 4
+    img = (
+        f'<img class="pixelated" src="{png_data_uri(picture)}" alt="{html.escape(alt)}" '
+        f'width="{picture.shape[1]}" height="{picture.shape[0]}" '
+        f'style="width:{css_width}px;max-width:100%;height:auto" loading="lazy">'
+    )
+    cap = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return f'<figure class="painters-figure">{img}{cap}</figure>'
+
+
+def table(rows: Sequence[Sequence[object]], header: Sequence[str], *, caption: str | None = None) -> str:
+    """A plain HTML table; floats are shown with 2 decimals, everything else as str()."""
+
+    def cell(v: object) -> str:
+        if isinstance(v, float):
+            return f"{v:.2f}"
+        return html.escape(str(v))
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def svg_chart(figure: object, alt: str) -> str:
+    """A matplotlib figure as inline SVG (no date, fixed ids), closed afterwards."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": "painters", "svg.fonttype": "none"}):
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")  # type: ignore[attr-defined]
+    plt.close(figure)  # type: ignore[arg-type]
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" class="chart" ', 1)
+    return f'<figure class="painters-figure chart">{svg}</figure>'
+
+
+def chart_style() -> dict[str, object]:
+    """Matplotlib settings for a chart that reads on a light and a dark page alike."""
+    grey = "#888888"
+    return {
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "axes.edgecolor": grey,
+        "axes.labelcolor": grey,
+        "xtick.color": grey,
+        "ytick.color": grey,
+        "text.color": grey,
+        "legend.frameon": False,
+        "font.size": 10,
+        "font.family": "sans-serif",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def scene_label(scene: world.Scene) -> str:
+    return f"{scene.colour} {scene.object}, {scene.place}, {scene.time}"

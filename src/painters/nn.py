@@ -1,0 +1,57 @@
+"""The few network blocks the painters and the judge share.
+
+Each family file (gan.py, vae.py, diffusion.py, autoregressive.py) is readable on its own; what
+lives here is only what all of them need in the same form: reading a prompt's tokens into a
+vector, and moving between pixels in [0, 255] and tensors in [-1, 1].
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from painters.world import MAX_WORDS, VOCAB
+
+
+class TextEncoder(nn.Module):
+    """Token ids (B, L) to one prompt vector (B, dim): embeddings, one attention layer, a pool.
+
+    Attention lets "red" know it sits next to "bicycle"; the masked mean ignores padding.
+    """
+
+    def __init__(self, dim: int, heads: int = 4) -> None:
+        super().__init__()
+        self.embed = nn.Embedding(len(VOCAB), dim, padding_idx=0)
+        self.position = nn.Parameter(torch.zeros(1, MAX_WORDS, dim))
+        self.layer = nn.TransformerEncoderLayer(
+            dim, heads, dim_feedforward=2 * dim, dropout=0.0, batch_first=True, norm_first=True
+        )
+        self.out = nn.LayerNorm(dim)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        pad = tokens == 0  # (B, L)
+        h = self.embed(tokens) + self.position[:, : tokens.shape[1]]  # (B, L, dim)
+        h = self.layer(h, src_key_padding_mask=pad)
+        keep = (~pad).unsqueeze(-1).to(h.dtype)
+        pooled = (h * keep).sum(1) / keep.sum(1).clamp(min=1.0)  # (B, dim)
+        return self.out(pooled)
+
+
+def to_tensor(images: np.ndarray) -> torch.Tensor:
+    """(N, 32, 32, 3) uint8 pixels to (N, 3, 32, 32) floats in [-1, 1]."""
+    if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
+        raise ValueError(f"expected (N, H, W, 3) uint8 images, got {images.dtype} {images.shape}")
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float()
+    return x / 127.5 - 1.0
+
+
+def to_pixels(x: torch.Tensor) -> np.ndarray:
+    """(N, 3, H, W) floats in [-1, 1] to (N, H, W, 3) uint8 pixels, clipping what overshoots."""
+    x = ((x.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round()
+    return x.permute(0, 2, 3, 1).to(torch.uint8).numpy()
+
+
+def count_parameters(model: nn.Module) -> int:
+    """How many numbers a model learns."""
+    return sum(p.numel() for p in model.parameters())

@@ -1,0 +1,202 @@
+"""The lesson's crude product score, as code: one number per family from four ratings.
+
+The comparison chapter's worked example rates each family's output for one prompt on four axes
+and folds them into one score::
+
+    speed score = 10 - seconds, floored at 1
+    score = 0.35 * sharpness + 0.35 * prompt match + 0.20 * diversity + 0.10 * speed score
+
+:data:`LESSON_ROWS` holds the lesson's imagined ratings; :func:`lesson_score` takes those or
+measured ones (any floats in range) and returns every term, so a page can show the arithmetic
+rather than only the total. This module is neither a model family nor the judge: it is the
+lesson's arithmetic, used by the comparison page and its tests.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import numbers
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: Ratings run from 0 to 10; the speed score never drops below this floor.
+RATING_MAX = 10.0
+SPEED_FLOOR = 1.0
+
+
+def _check_finite(name: str, value: float) -> None:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} is {value!r}: expected a number")
+    if not math.isfinite(value):
+        raise ValueError(f"{name} is {value!r}: expected a finite number")
+
+
+def _check_rating(name: str, value: float) -> None:
+    _check_finite(name, value)
+    if not 0 <= value <= RATING_MAX:
+        raise ValueError(f"{name} is {value!r}: ratings run from 0 to {RATING_MAX:g}")
+
+
+@dataclass(frozen=True)
+class Weights:
+    """How much each axis counts. The lesson's weights are the defaults; they must sum to 1."""
+
+    sharpness: float = 0.35
+    prompt_match: float = 0.35
+    diversity: float = 0.20
+    speed: float = 0.10
+
+    def __post_init__(self) -> None:
+        for name in ("sharpness", "prompt_match", "diversity", "speed"):
+            value = getattr(self, name)
+            _check_finite(f"weight {name}", value)
+            if value < 0:
+                raise ValueError(f"weight {name} is {value!r}: weights cannot be negative")
+        total = self.sharpness + self.prompt_match + self.diversity + self.speed
+        if not math.isclose(total, 1.0, abs_tol=1e-9):
+            raise ValueError(
+                f"weights sum to {total!r} (sharpness {self.sharpness}, prompt_match "
+                f"{self.prompt_match}, diversity {self.diversity}, speed {self.speed}): "
+                "they must sum to 1"
+            )
+
+
+LESSON_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Ratings:
+    """One family's output for one prompt: three ratings out of 10 and the time it took."""
+
+    family: str
+    sharpness: float
+    prompt_match: float
+    diversity: float  # across four samples of the same prompt
+    seconds: float  # time to make one image
+
+
+#: The lesson's worked example: "imagined but realistic numbers" for the prompt
+#: "a red bicycle parked on a beach at sunset".
+LESSON_ROWS: tuple[Ratings, ...] = (
+    Ratings("GAN", sharpness=8, prompt_match=5, diversity=4, seconds=0.2),
+    Ratings("VAE", sharpness=5, prompt_match=6, diversity=7, seconds=0.3),
+    Ratings("Diffusion", sharpness=9, prompt_match=9, diversity=8, seconds=4.0),
+    Ratings("Autoregressive", sharpness=6, prompt_match=7, diversity=6, seconds=7.0),
+)
+
+
+@dataclass(frozen=True)
+class ScoreBreakdown:
+    """Every step of the score: the speed score, each weighted term, and their sum."""
+
+    speed_score: float
+    sharpness_term: float
+    prompt_match_term: float
+    diversity_term: float
+    speed_term: float
+    total: float
+
+
+# --8<-- [start:lesson_score]
+def speed_score(seconds: float) -> float:
+    """``10 - seconds``, floored at 1: fast is good, and anything slower than 9 s scores 1."""
+    _check_finite("seconds", seconds)
+    if seconds < 0:
+        raise ValueError(f"seconds is {seconds!r}: a time cannot be negative")
+    return max(RATING_MAX - seconds, SPEED_FLOOR)
+
+
+def lesson_score(
+    sharpness: float,
+    prompt_match: float,
+    diversity: float,
+    seconds: float,
+    weights: Weights = LESSON_WEIGHTS,
+) -> ScoreBreakdown:
+    """Score one output the lesson's way and return every term.
+
+    Raises:
+        ValueError: a rating outside 0..10 or not a finite number, a negative or non-finite
+            time, or weights that are negative or do not sum to 1. The message names the value.
+    """
+    for name, value in (
+        ("sharpness", sharpness),
+        ("prompt_match", prompt_match),
+        ("diversity", diversity),
+    ):
+        _check_rating(name, value)
+    if not isinstance(weights, Weights):
+        raise ValueError(f"weights is {weights!r}: pass a painters.scoring.Weights")
+    speed = speed_score(seconds)
+    terms = (
+        weights.sharpness * sharpness,
+        weights.prompt_match * prompt_match,
+        weights.diversity * diversity,
+        weights.speed * speed,
+    )
+    return ScoreBreakdown(speed, *terms, total=math.fsum(terms))
+# --8<-- [end:lesson_score]
+
+
+def score_rows(
+    rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS
+) -> list[tuple[Ratings, ScoreBreakdown]]:
+    """Score each row; the result keeps the rows' order."""
+    return [
+        (row, lesson_score(row.sharpness, row.prompt_match, row.diversity, row.seconds, weights))
+        for row in rows
+    ]
+
+
+def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS) -> str:
+    """An HTML table showing, for each family, every weighted term and the total.
+
+    The highest total is marked in bold. Cells read ``0.35 × 8 = 2.80`` so the table is the
+    computation, not only its result. The table comes wrapped in a ``<div>`` that scrolls
+    sideways on narrow screens.
+    """
+    scored = score_rows(rows, weights)
+    if not scored:
+        raise ValueError("rows is empty: there is nothing to score")
+    best = max(breakdown.total for _, breakdown in scored)
+    header = (
+        "<thead><tr><th>Family</th>"
+        f"<th>Sharpness × {weights.sharpness:.2f}</th>"
+        f"<th>Prompt match × {weights.prompt_match:.2f}</th>"
+        f"<th>Diversity × {weights.diversity:.2f}</th>"
+        "<th>Time (s)</th>"
+        f"<th>Speed score × {weights.speed:.2f}</th>"
+        "<th>Total</th></tr></thead>"
+    )
+    body = []
+    for row, b in scored:
+        total = f"{b.total:.2f}"
+        if math.isclose(b.total, best):
+            total = f"<strong>{total}</strong>"
+        body.append(
+            "<tr>"
+            f"<td>{html.escape(row.family)}</td>"
+            f"<td>{_term(weights.sharpness, row.sharpness, b.sharpness_term)}</td>"
+            f"<td>{_term(weights.prompt_match, row.prompt_match, b.prompt_match_term)}</td>"
+            f"<td>{_term(weights.diversity, row.diversity, b.diversity_term)}</td>"
+            f"<td>{_decimal(row.seconds)}</td>"
+            f"<td>{_term(weights.speed, b.speed_score, b.speed_term, _decimal(b.speed_score))}</td>"
+            f"<td>{total}</td>"
+            "</tr>"
+        )
+    # A plain <table> so the theme styles it like every other table; the wrapper scrolls
+    # sideways on a phone so the page itself never does.
+    table = f'<table>{header}<tbody>{"".join(body)}</tbody></table>'
+    return f'<div class="painters-score">{table}</div>'
+
+
+def _term(weight: float, value: float, term: float, value_text: str | None = None) -> str:
+    # Two unbreakable halves: on a narrow screen the cell wraps before "=", nowhere else.
+    product = f"{weight:.2f} × {value_text or f'{value:g}'}"
+    return f"<span>{product}</span> <span>= {term:.2f}</span>"
+
+
+def _decimal(value: float) -> str:
+    """Times the way the lesson writes them (4.0, 0.2), without hiding small measured ones."""
+    return f"{value:.1f}" if round(value, 1) == value else f"{value:.3g}"

@@ -1,0 +1,156 @@
+"""One fit loop for every model: seeding, batches, a progress bar, the loss history, saving.
+
+A family file defines its networks and one training step; this file runs the steps. Training
+is deterministic for a seed on one machine: the same seed, the same number of threads and the
+same torch build give the same weights, byte for byte.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import torch
+from torch import nn
+from tqdm.auto import tqdm
+
+from painters import store
+from painters.world import Dataset
+
+FAMILIES = ("gan", "vae", "diffusion", "autoregressive")
+TRAINABLE = ("judge", *FAMILIES)
+CACHE_DIR = store.REPO_DIR / ".cache"
+
+StepFn = Callable[[int, "Batch"], dict[str, float]]
+
+
+class Batch:
+    """A training batch on the training device: images in [-1, 1], caption tokens, labels."""
+
+    def __init__(self, images: torch.Tensor, tokens: torch.Tensor, labels: torch.Tensor) -> None:
+        self.images = images  # (B, 3, 32, 32) float in [-1, 1]
+        self.tokens = tokens  # (B, L) int64
+        self.labels = labels  # (B, 4) int64
+
+    def __len__(self) -> int:
+        return int(self.images.shape[0])
+
+
+def seed_everything(seed: int) -> torch.Generator:
+    """Seed Python, NumPy and torch; return a torch generator for the run's own draws."""
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+    return torch.Generator().manual_seed(seed)
+
+
+def resolve_device(name: str) -> torch.device:
+    """'cpu' or 'cuda'; asking for a GPU that is not there is an error, not a silent fallback."""
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"device {name!r}: use 'cpu' or 'cuda'")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda: no CUDA GPU is visible to torch here; use --device cpu")
+    return torch.device(name)
+
+
+def batches(data: Dataset, batch_size: int, generator: torch.Generator, device: torch.device) -> Iterator[Batch]:
+    """Endless random batches (with replacement), drawn from a seeded generator."""
+    images = torch.from_numpy(data.images).to(device)  # uint8 stays small on the device
+    tokens = torch.from_numpy(data.tokens).to(device)
+    labels = torch.from_numpy(data.labels).to(device)
+    while True:
+        index = torch.randint(len(data), (batch_size,), generator=generator).to(device)
+        x = images[index].permute(0, 3, 1, 2).float() / 127.5 - 1.0
+        yield Batch(x.contiguous(memory_format=torch.channels_last), tokens[index], labels[index])
+
+
+def fit(
+    step: StepFn,
+    data: Dataset,
+    *,
+    steps: int,
+    batch_size: int,
+    generator: torch.Generator,
+    device: torch.device,
+    desc: str,
+    progress: bool = True,
+    log_every: int = 10,
+) -> dict[str, list[float]]:
+    """Run `steps` training steps; return each loss averaged over every `log_every` steps."""
+    history: dict[str, list[float]] = {}
+    window: dict[str, list[float]] = {}
+    bar = tqdm(total=steps, desc=desc, disable=not progress, unit="step", dynamic_ncols=True)
+    source = batches(data, batch_size, generator, device)
+    for i in range(steps):
+        losses = step(i, next(source))
+        for key, value in losses.items():
+            window.setdefault(key, []).append(float(value))
+        if (i + 1) % log_every == 0 or i + 1 == steps:
+            for key, values in window.items():
+                history.setdefault(key, []).append(round(sum(values) / len(values), 5))
+            bar.set_postfix({k: f"{v[-1]:.3f}" for k, v in history.items()}, refresh=False)
+            window = {}
+        bar.update(1)
+    bar.close()
+    history["step"] = [float(min((j + 1) * log_every, steps)) for j in range(len(next(iter(history.values()))))]
+    return history
+
+
+def family_module(name: str) -> ModuleType:
+    """The module that defines a family (or the judge), with a clear error for a wrong name."""
+    if name not in TRAINABLE:
+        raise ValueError(f"unknown family {name!r}; choose one of: {', '.join(TRAINABLE)}")
+    return importlib.import_module(f"painters.{name}")
+
+
+def train_and_save(
+    family: str,
+    *,
+    name: str | None = None,
+    seed: int = 0,
+    device: str = "cpu",
+    overrides: dict[str, Any] | None = None,
+    directory: Path = store.CHECKPOINTS,
+    progress: bool = True,
+) -> store.Manifest:
+    """Train a family from scratch with its default config (plus overrides) and save it."""
+    module = family_module(family)
+    config = module.Config(**(overrides or {}))
+    torch_device = resolve_device(device)
+    start = time.perf_counter()
+    model, history = module.train(config, seed=seed, device=torch_device, progress=progress)
+    wall = time.perf_counter() - start
+    model = model.cpu().eval()
+    metrics = module.evaluate(model) if hasattr(module, "evaluate") else {}
+    config_dict = asdict(config)
+    manifest = store.Manifest(
+        name=name or family,
+        family=family,
+        config=config_dict,
+        source_hash=store.source_hash(family, config_dict),
+        seed=seed,
+        steps=int(getattr(config, "steps", 0)),
+        wall_seconds=round(wall, 1),
+        hardware=store.hardware() if torch_device.type == "cpu" else torch.cuda.get_device_name(0),
+        device=torch_device.type,
+        torch_version=torch.__version__,
+        metrics=metrics,
+    )
+    store.save_checkpoint(manifest, model.state_dict(), history, directory)
+    return manifest
+
+
+def load_model(name: str, directory: Path = store.CHECKPOINTS) -> tuple[nn.Module, store.Manifest]:
+    """Rebuild a model from its checked checkpoint, ready to sample (eval mode, CPU)."""
+    weights, manifest = store.load_checkpoint(name, directory)
+    module = family_module(manifest.family)
+    model = module.build(module.Config(**manifest.config))
+    model.load_state_dict(weights)
+    return model.eval(), manifest

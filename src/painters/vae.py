@@ -1,0 +1,345 @@
+"""A conditional variational autoencoder: squeeze a picture into a small latent, rebuild it.
+
+Kingma & Welling, 2013 (https://arxiv.org/abs/1312.6114), conditioned on the prompt as in
+Sohn et al., 2015 (conditional VAE), with the beta weight on the KL term of Higgins et al.,
+2017 (beta-VAE). Chapter: docs/vae.md.
+
+The encoder reads a 32x32 picture (3072 numbers) and its prompt and proposes a Gaussian
+q(z | x, text) over a 4x4xC latent grid; the decoder rebuilds the picture from a draw of z
+and the prompt. Training maximises the evidence lower bound
+
+    ELBO = E_q[log p(x | z, text)] - beta * KL(q(z | x, text) || N(0, I)),
+
+with a Gaussian decoder of fixed standard deviation `sigma`. The prompt carries the object,
+colour, place and time, so the latent only needs what the words leave open: where things
+are, their size, the horizon. To paint, draw z from N(0, I) and decode it with a prompt.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from painters import training, world
+from painters.nn import TextEncoder, to_pixels, to_tensor
+
+
+@dataclass
+class Config:
+    latent_channels: int = 8  # z is (latent_channels, 4, 4): 128 numbers for 3072 pixel values
+    width: int = 64  # channels at 16x16; doubled at 8x8 and again at 4x4
+    text_dim: int = 64
+    beta: float = 1.0  # weight of the KL term; 1 is the true ELBO
+    sigma: float = 0.1  # decoder std in [-1, 1] pixel units: how exact a rebuild must be
+    steps: int = 3000
+    batch: int = 64
+    lr: float = 2e-3
+
+    @classmethod
+    def tiny(cls) -> Config:
+        """A few-second configuration for tests."""
+        return cls(latent_channels=2, width=8, text_dim=16, steps=30, batch=16, lr=3e-3)
+
+
+# --- networks --------------------------------------------------------------------------------
+
+
+class FiLM(nn.Module):
+    """GroupNorm, then a scale and shift read from the prompt vector (Perez et al., 2018)."""
+
+    def __init__(self, channels: int, text_dim: int) -> None:
+        super().__init__()
+        self.norm = nn.GroupNorm(8 if channels % 8 == 0 else 1, channels, affine=False)
+        self.scale_shift = nn.Linear(text_dim, 2 * channels)
+
+    def forward(self, x: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        gamma, beta = self.scale_shift(text)[:, :, None, None].chunk(2, dim=1)
+        return F.gelu(self.norm(x) * (1 + gamma) + beta)
+
+
+class Encoder(nn.Module):
+    """(image, prompt vector) -> mean and log-variance of q(z | x, text), each (B, C, 4, 4)."""
+
+    def __init__(self, c: Config) -> None:
+        super().__init__()
+        w = c.width
+        self.stem = nn.Sequential(
+            nn.PixelUnshuffle(2),  # (B, 12, 16, 16): the cheap way down on a CPU
+            nn.Conv2d(12, w, 3, padding=1),
+            nn.GELU(),
+            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1),  # (B, 2w, 8, 8)
+        )
+        self.film8 = FiLM(2 * w, c.text_dim)
+        self.down = nn.Conv2d(2 * w, 4 * w, 4, stride=2, padding=1)  # (B, 4w, 4, 4)
+        self.film4 = FiLM(4 * w, c.text_dim)
+        self.head = nn.Conv2d(4 * w, 2 * c.latent_channels, 1)
+
+    def forward(self, x: torch.Tensor, text: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.film8(self.stem(x), text)
+        h = self.film4(self.down(h), text)
+        mu, logvar = self.head(h).chunk(2, dim=1)
+        return mu, logvar.clamp(-12, 6)
+
+
+class Decoder(nn.Module):
+    """(z, prompt vector) -> image: 4x4 -> 8x8 -> 16x16, then PixelShuffle to 32x32."""
+
+    def __init__(self, c: Config) -> None:
+        super().__init__()
+        w = c.width
+        self.inp = nn.Conv2d(c.latent_channels, 4 * w, 3, padding=1)
+        self.film4 = FiLM(4 * w, c.text_dim)
+        self.conv4 = nn.Conv2d(4 * w, 4 * w, 3, padding=1)
+        self.film4b = FiLM(4 * w, c.text_dim)
+        self.conv8 = nn.Conv2d(4 * w, 2 * w, 3, padding=1)
+        self.film8 = FiLM(2 * w, c.text_dim)
+        self.conv16 = nn.Conv2d(2 * w, w, 3, padding=1)
+        self.film16 = FiLM(w, c.text_dim)
+        self.to_rgb = nn.Conv2d(w, 3 * 4, 3, padding=1)
+        icnr_(self.to_rgb)
+
+    def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
+        h = self.film4(self.inp(z), text)  # (B, 4w, 4, 4)
+        h = self.film4b(self.conv4(h), text)
+        h = self.film8(self.conv8(F.interpolate(h, scale_factor=2.0, mode="nearest")), text)  # 8x8
+        h = self.film16(self.conv16(F.interpolate(h, scale_factor=2.0, mode="nearest")), text)  # 16x16
+        return F.pixel_shuffle(self.to_rgb(h), 2)  # (B, 3, 32, 32), the mean of p(x | z, text)
+
+
+def icnr_(conv: nn.Conv2d, factor: int = 2) -> None:
+    """ICNR init (Aitken et al., 2017): PixelShuffle starts as nearest upsampling, no checkerboard."""
+    out, cin, kh, kw = conv.weight.shape
+    base = torch.empty(out // factor**2, cin, kh, kw)
+    nn.init.kaiming_normal_(base)
+    conv.weight.data.copy_(base.repeat_interleave(factor**2, dim=0))
+    if conv.bias is not None:
+        nn.init.zeros_(conv.bias)
+
+
+class VAE(nn.Module):
+    """Encoder, decoder and the text encoder they share."""
+
+    def __init__(self, c: Config) -> None:
+        super().__init__()
+        self.config = c
+        self.text = TextEncoder(c.text_dim)
+        self.encoder = Encoder(c)
+        self.decoder = Decoder(c)
+
+    def forward(self, x: torch.Tensor, tokens: torch.Tensor, eps: torch.Tensor) -> dict[str, torch.Tensor]:
+        text = self.text(tokens)
+        mu, logvar = self.encoder(x, text)
+        z = mu + (0.5 * logvar).exp() * eps  # the reparameterisation trick
+        return {"x_hat": self.decoder(z, text), "mu": mu, "logvar": logvar}
+
+
+def build(config: Config) -> VAE:
+    return VAE(config).to(memory_format=torch.channels_last)
+
+
+def latent_size(model: VAE) -> int:
+    """How many numbers the latent keeps per picture (against 3072 pixel values)."""
+    return model.config.latent_channels * 4 * 4
+
+
+# --- loss ------------------------------------------------------------------------------------
+
+
+def elbo_terms(model: VAE, x: torch.Tensor, tokens: torch.Tensor, eps: torch.Tensor) -> dict[str, torch.Tensor]:
+    """Per-image reconstruction term -log p(x | z) (up to a constant) and KL, in nats."""
+    out = model(x, tokens, eps)
+    sigma = model.config.sigma
+    recon = ((out["x_hat"] - x) ** 2).flatten(1).sum(1) / (2 * sigma**2)  # (B,)
+    mu, logvar = out["mu"], out["logvar"]
+    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar).flatten(1).sum(1)  # (B,) KL(q || N(0, I))
+    return {"recon": recon.mean(), "kl": kl.mean(), "mse": ((out["x_hat"] - x) ** 2).mean()}
+
+
+# --- the page's handles: encode, decode, reconstruct, sample, interpolate -------------------
+
+
+def _tokens(prompts: str | Sequence[str] | torch.Tensor, n: int) -> torch.Tensor:
+    """Token ids for one prompt repeated n times, one prompt per image, or ids as they are."""
+    if isinstance(prompts, torch.Tensor):
+        return prompts.long()
+    if isinstance(prompts, str):
+        prompts = [prompts] * n
+    if len(prompts) != n:
+        raise ValueError(f"{len(prompts)} prompts for {n} images: give one, or one per image")
+    return torch.tensor([world.encode(p) for p in prompts], dtype=torch.long)
+
+
+@torch.no_grad()
+def encode_images(
+    model: VAE, images: np.ndarray, prompts: str | Sequence[str] | torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean and log-variance of q(z | x, text) for (N, 32, 32, 3) uint8 images: (N, C, 4, 4) each."""
+    model.eval()
+    x = to_tensor(images).contiguous(memory_format=torch.channels_last)
+    return model.encoder(x, model.text(_tokens(prompts, len(images))))
+
+
+@torch.no_grad()
+def decode_latents(model: VAE, z: torch.Tensor, prompts: str | Sequence[str] | torch.Tensor) -> np.ndarray:
+    """Pictures (N, 32, 32, 3) uint8 from latents z (N, C, 4, 4) and prompts."""
+    model.eval()
+    return to_pixels(model.decoder(z, model.text(_tokens(prompts, len(z)))))
+
+
+def reconstruct(model: VAE, images: np.ndarray, prompts: str | Sequence[str] | torch.Tensor) -> np.ndarray:
+    """Encode and decode: the rebuilt pictures, from the mean of q (no sampling noise)."""
+    mu, _ = encode_images(model, images, prompts)
+    return decode_latents(model, mu, prompts)
+
+
+def prior_latents(model: VAE, n: int, seed: int = 0, temperature: float = 1.0) -> torch.Tensor:
+    """n draws of z from the prior N(0, I) (scaled by temperature): (n, C, 4, 4)."""
+    shape = (n, model.config.latent_channels, 4, 4)
+    return temperature * torch.randn(shape, generator=torch.Generator().manual_seed(seed))
+
+
+def sample_images(model: VAE, prompt: str, n: int, seed: int = 0, *, temperature: float = 1.0) -> np.ndarray:
+    """n new pictures of a prompt: z from the prior, through the decoder. Same seed, same images."""
+    tokens = _tokens(prompt, n)  # raises world.PromptError for a bad prompt, before any work
+    return decode_latents(model, prior_latents(model, n, seed, temperature), tokens)
+
+
+def interpolate(
+    model: VAE, prompt: str, z_a: torch.Tensor, z_b: torch.Tensor, steps: int, *, spherical: bool = True
+) -> np.ndarray:
+    """Pictures along a path from z_a to z_b (each (C, 4, 4)): (steps, 32, 32, 3) uint8.
+
+    The spherical path (slerp) keeps every point as likely under N(0, I) as its ends; the
+    straight line passes close to the origin, where no training latent lives.
+    """
+    if steps < 2:
+        raise ValueError(f"steps={steps}: a path needs at least its two ends")
+    t = torch.linspace(0, 1, steps)[:, None]
+    a, b = z_a.flatten()[None], z_b.flatten()[None]  # (1, D)
+    if spherical:
+        omega = torch.arccos((F.normalize(a, dim=1) * F.normalize(b, dim=1)).sum().clamp(-1 + 1e-6, 1 - 1e-6))
+        path = (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+    else:
+        path = (1 - t) * a + t * b
+    return decode_latents(model, path.view(steps, *z_a.shape), prompt)
+
+
+# --- training --------------------------------------------------------------------------------
+
+
+def train(config: Config, *, seed: int, device: torch.device, progress: bool = True) -> tuple[VAE, dict[str, list[float]]]:
+    generator = training.seed_everything(seed)
+    data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
+    model = build(config).to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.steps, pct_start=0.1)
+
+    def step(i: int, batch: training.Batch) -> dict[str, float]:
+        eps = torch.randn(len(batch), config.latent_channels, 4, 4, generator=generator).to(device)
+        terms = elbo_terms(model, batch.images, batch.tokens, eps)
+        loss = terms["recon"] + config.beta * terms["kl"]  # the negative (beta-)ELBO, per image
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        schedule.step()
+        return {"loss": loss.item(), "recon": terms["recon"].item(), "kl": terms["kl"].item(), "mse": terms["mse"].item()}
+
+    history = training.fit(
+        step, data, steps=config.steps, batch_size=config.batch, generator=generator,
+        device=device, desc="vae", progress=progress,
+    )  # fmt: skip
+    return model, history
+
+
+# --- evaluation ------------------------------------------------------------------------------
+
+# Eight trained scenes covering every object, colour, place and time (the shared prompt first);
+# the same eight as the GAN's, so the chapters compare like with like.
+EVAL_SCENES = (
+    world.Scene("bicycle", "red", "beach", "sunset"),
+    world.Scene("ball", "blue", "meadow", "noon"),
+    world.Scene("boat", "yellow", "snow", "night"),
+    world.Scene("tree", "green", "meadow", "night"),
+    world.Scene("bicycle", "green", "snow", "noon"),
+    world.Scene("ball", "yellow", "beach", "sunset"),
+    world.Scene("boat", "red", "meadow", "noon"),
+    world.Scene("tree", "blue", "snow", "sunset"),
+)
+
+
+def evaluate(model: VAE, n: int = 64) -> dict[str, Any]:
+    """The judge's metrics for prior samples (8 trained, 4 held-out prompts) and for rebuilds."""
+    from painters import judge
+
+    def paint(scene: world.Scene, count: int, seed: int) -> np.ndarray:
+        return sample_images(model, scene.prompt, count, seed=seed)
+
+    out = _judge_report(judge, paint, n)
+    scenes = list(EVAL_SCENES) * 16
+    real = world.render_many(scenes, 5000)
+    prompts = [s.prompt for s in scenes]
+    rebuilt = reconstruct(model, real, prompts)
+    out["reconstruction"] = {
+        "mse": round(float(((rebuilt / 127.5 - real / 127.5) ** 2).mean()), 5),  # [-1, 1] units
+        "sharpness_ratio": round(judge.sharpness(rebuilt) / judge.sharpness(real), 4),
+        "all four": round(float(np.mean([judge.prompt_match(rebuilt[i :: len(EVAL_SCENES)], s)["all four"] for i, s in enumerate(EVAL_SCENES)])), 4),
+    }  # fmt: skip
+    mu, logvar = encode_images(model, real, prompts)
+    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar)  # (N, C, 4, 4)
+    out["latent"] = {
+        "numbers": latent_size(model),
+        "pixel_values": 3 * world.SIZE * world.SIZE,
+        "kl_nats": round(float(kl.flatten(1).sum(1).mean()), 2),
+        "active_numbers": int((kl.mean(0) > 0.01).sum()),  # latent entries the encoder uses
+    }
+    return out
+
+
+def _judge_report(judge: Any, paint: Any, n: int) -> dict[str, Any]:
+    """Same function as in gan.py (copied: families never import each other)."""
+    out: dict[str, Any] = {}
+    for group, scenes in (("trained", EVAL_SCENES), ("held_out", world.HELD_OUT)):
+        rows = []
+        fake_feats, real_feats = [], []
+        for k, scene in enumerate(scenes):
+            fake = paint(scene, n, 1000 + k)
+            real = world.render_many([scene] * n, 2000 + k)
+            match = judge.prompt_match(fake, scene)
+            f, r = judge.read(fake).features, judge.read(real).features
+            precision, recall = judge.precision_recall(r, f)
+            rows.append({
+                **match,
+                "sharpness_ratio": judge.sharpness(fake) / judge.sharpness(real),
+                "diversity_ratio": judge.pixel_diversity(fake) / judge.pixel_diversity(real),
+                "precision": precision,
+                "recall": recall,
+            })  # fmt: skip
+            fake_feats.append(f)
+            real_feats.append(r)
+        summary = {key: round(float(np.mean([row[key] for row in rows])), 4) for key in rows[0]}
+        summary["frechet"] = round(judge.frechet_distance(np.concatenate(real_feats), np.concatenate(fake_feats)), 3)
+        summary["per_prompt"] = {s.prompt: round(row["all four"], 4) for s, row in zip(scenes, rows, strict=True)}
+        out[group] = summary
+    a = world.render_many(list(EVAL_SCENES) * n, 3000)
+    b = world.render_many(list(EVAL_SCENES) * n, 4000)
+    out["frechet_real_vs_real"] = round(judge.frechet_distance(judge.read(a).features, judge.read(b).features), 3)
+    shared = EVAL_SCENES[0]
+    out["seconds_per_image"] = {
+        f"batch {b}": judge.seconds_per_image(lambda size: paint(shared, size, 0), b) for b in (1, 64)
+    }
+    return out
+
+
+def time_reconstruction(model: VAE, n: int = 64) -> float:
+    """Seconds per image to encode and decode a batch of n real renders."""
+    images = world.render_many([EVAL_SCENES[0]] * n, 0)
+    start = time.perf_counter()
+    reconstruct(model, images, EVAL_SCENES[0].prompt)
+    return (time.perf_counter() - start) / n

@@ -1,0 +1,229 @@
+"""Tests that keep the docs honest: nothing skipped, every snippet runs and is used, every
+include exists, and the site configuration keeps the promises the README makes."""
+
+import contextlib
+import io
+import re
+import runpy
+from pathlib import Path
+
+import pytest
+import yaml
+from sybil_markdown import DOCS, ROOT, include_specs, make_sybil, read_include, split_spec
+
+PAGES = sorted(DOCS.rglob("*.md"))
+SNIPPETS = sorted((ROOT / "snippets").rglob("*.py"))
+# A fence opening whose language is python or py, whatever follows (options, title).
+PYTHON_FENCE = re.compile(r"^[ \t>]*(?:[-*+][ \t]+)?(?:`{3,}|~{3,})[ \t]*(?:python|py)\b", re.M)
+
+
+def rel(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+def test_there_are_pages_and_snippets():
+    assert PAGES
+    assert SNIPPETS
+
+
+@pytest.mark.parametrize("page", PAGES, ids=rel)
+def test_sybil_collects_every_python_fence(page):
+    fences = len(PYTHON_FENCE.findall(page.read_text(encoding="utf-8")))
+    examples = list(make_sybil().parse(page))
+    assert len(examples) == fences, f"{rel(page)}: {fences} python fences, Sybil found {len(examples)}"
+
+
+def test_sybil_collects_something():
+    # A parser that silently collects nothing would pass every per-page count of zero.
+    assert sum(len(list(make_sybil().parse(page))) for page in PAGES) > 0
+
+
+def includes_by_page() -> dict[str, list[str]]:
+    return {rel(page): list(include_specs(page.read_text(encoding="utf-8"))) for page in PAGES}
+
+
+def test_every_include_exists():
+    missing = []
+    for page, specs in includes_by_page().items():
+        for spec in specs:
+            try:
+                read_include(spec)
+            except (FileNotFoundError, ValueError) as error:
+                missing.append(f"{page}: {error}")
+    assert not missing, "\n".join(missing)
+
+
+def test_every_snippet_is_used_by_a_page():
+    used = {split_spec(spec)[0] for specs in includes_by_page().values() for spec in specs}
+    unused = [rel(snippet) for snippet in SNIPPETS if rel(snippet) not in used]
+    assert not unused, f"snippets no page includes: {unused}"
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=rel)
+def test_snippet_runs_on_its_own(snippet, monkeypatch):
+    # In this process (one torch import for all), from the repository root, as a script would.
+    monkeypatch.chdir(ROOT)
+    with contextlib.redirect_stdout(io.StringIO()):
+        runpy.run_path(str(snippet), run_name="__main__")
+
+
+def mkdocs_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def extension(config: dict, name: str) -> dict:
+    for entry in config["markdown_extensions"]:
+        if entry == name:
+            return {}
+        if isinstance(entry, dict) and name in entry:
+            return entry[name] or {}
+    raise AssertionError(f"{name} is not in mkdocs.yml's markdown_extensions")
+
+
+def test_mkdocs_config_keeps_pages_offline_and_includes_checked():
+    config = mkdocs_config()
+    assert config["theme"]["font"] is False  # no Google Fonts
+    snippets = extension(config, "pymdownx.snippets")
+    assert snippets["check_paths"] is True
+    assert snippets["base_path"] == ["."]  # what tests/sybil_markdown.py resolves against
+    plugins = {next(iter(p)) if isinstance(p, dict) else p: p for p in config["plugins"]}
+    assert plugins["markdown-exec"]["markdown-exec"]["languages"] == ["python"]  # no pyodide CDN
+    assert "privacy" not in plugins
+    assert "hooks" not in config  # portable to Zensical
+
+
+def test_every_page_is_in_the_nav_and_every_nav_entry_exists():
+    nav = [next(iter(entry.values())) for entry in mkdocs_config()["nav"]]
+    assert sorted(nav) == sorted(rel(page).removeprefix("docs/") for page in PAGES)
+
+
+# The parser itself, on small pages written here: it must collect what the build runs, and a
+# failure must point into the included file.
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A throwaway root with a page and snippets; includes resolve against it."""
+    import sybil_markdown
+
+    monkeypatch.setattr(sybil_markdown, "BASE_PATHS", (tmp_path,))
+    (tmp_path / "snippets").mkdir()
+
+    def page(text: str, **snippets: str):
+        for name, body in snippets.items():
+            (tmp_path / "snippets" / f"{name}.py").write_text(body, encoding="utf-8")
+        path = tmp_path / "page.md"
+        path.write_text(text, encoding="utf-8")
+        return list(make_sybil().parse(path))
+
+    return page
+
+
+FENCES = """\
+# Title
+
+```python exec="on" source="above" html="1"
+--8<-- "snippets/ok.py"
+```
+
+```python
+shared = 41
+```
+
+!!! note
+
+    ```py title="indented"
+    shared += 1
+    print("captured, not shown")
+    ```
+
+```text
+not python
+```
+
+```pycon
+>>> not collected either
+```
+"""
+
+
+def test_parser_collects_python_fences_with_options_and_runs_them(site, capsys):
+    examples = site(FENCES, ok='x = 1\nprint("<p>hi</p>")\n')
+    assert [e.line for e in examples] == [3, 7, 13]
+    for example in examples:
+        example.evaluate()
+    assert examples[2].namespace["shared"] == 42  # plain fences share the page's namespace
+    assert capsys.readouterr().out == ""  # print is captured, as markdown-exec does
+
+
+def test_exec_fences_get_fresh_namespaces_unless_they_share_a_session(site):
+    text = "".join(
+        f'```python exec="on"{session}\n{code}\n```\n\n'
+        for session, code in [
+            (' session="a"', "value = 1"),
+            (' session="a"', "assert value == 1"),
+            ("", "assert 'value' not in globals()"),
+        ]
+    )
+    for example in site(text):
+        example.evaluate()
+
+
+def test_a_failure_in_an_include_names_the_snippet_file_and_line(site, tmp_path):
+    text = 'Some text.\n\n```python exec="on" html="1"\nbefore = 1\n--8<-- "snippets/bad.py"\n```\n'
+    (example,) = site(text, bad="a = 1\n\nraise RuntimeError('broken on purpose')\n")
+    with pytest.raises(RuntimeError, match="broken on purpose") as info:
+        example.evaluate()
+    frame = info.traceback[-1]
+    assert Path(frame.path) == tmp_path / "snippets" / "bad.py"
+    assert frame.lineno + 1 == 3  # pytest's lineno is 0-based
+
+
+def test_a_failure_inline_names_the_page_line(site, tmp_path):
+    (example,) = site("# T\n\n```python\nok = 1\n1 / 0\n```\n")
+    with pytest.raises(ZeroDivisionError) as info:
+        example.evaluate()
+    assert Path(info.traceback[-1].path) == tmp_path / "page.md"
+    assert info.traceback[-1].lineno + 1 == 5
+
+
+def test_section_and_line_range_includes(site, tmp_path):
+    module = (
+        "import math\n"
+        "# --8<-- [start:area]\n"
+        "def area(r):\n"
+        "    return math.pi * r * r\n"
+        "# --8<-- [end:area]\n"
+        "raise SystemExit('never run')\n"
+    )
+    (section, lines) = site(
+        '```python\n--8<-- "snippets/geo.py:area"\n```\n\n```python\n--8<-- "snippets/geo.py:3:4"\n```\n',
+        geo=module,
+    )
+    assert section.parsed.source == "def area(r):\n    return math.pi * r * r\n"
+    assert section.parsed.pieces[0].line == 3
+    assert lines.parsed.source == section.parsed.source
+    with pytest.raises(ValueError, match=r"no '--8<-- \[start:nope\]' marker"):
+        site('```python\n--8<-- "snippets/geo.py:nope"\n```\n', geo=module)
+
+
+def test_a_missing_include_fails_at_collection(site):
+    with pytest.raises(FileNotFoundError, match="snippets/missing.py"):
+        site('```python exec="on"\n--8<-- "snippets/missing.py"\n```\n')
+
+
+def test_a_section_of_a_package_module_runs_with_the_modules_imports():
+    from sybil_markdown import Block, evaluate, expand, package_module
+
+    pieces = expand('--8<-- "src/painters/scoring.py:lesson_score"\n', ROOT / "x.md", 2)
+    assert package_module(pieces) == "painters.scoring"
+
+    class FakeExample:
+        namespace: dict = {}
+        parsed = Block(pieces, executed=False, session=None, module="painters.scoring")
+
+    evaluate(FakeExample())  # type: ignore[arg-type]

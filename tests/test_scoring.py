@@ -1,0 +1,151 @@
+"""The lesson's worked example, computed: totals, terms, and refusals of bad input."""
+
+import math
+import runpy
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from painters.scoring import (
+    LESSON_ROWS,
+    LESSON_WEIGHTS,
+    Ratings,
+    Weights,
+    lesson_score,
+    score_rows,
+    score_table_html,
+    speed_score,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# The lesson's own arithmetic, term by term: (speed score, four terms, total).
+LESSON_WORKING = {
+    "GAN": (9.8, (2.80, 1.75, 0.80, 0.98), 6.33),
+    "VAE": (9.7, (1.75, 2.10, 1.40, 0.97), 6.22),
+    "Diffusion": (6.0, (3.15, 3.15, 1.60, 0.60), 8.50),
+    "Autoregressive": (3.0, (2.10, 2.45, 1.20, 0.30), 6.05),
+}
+
+
+def test_lesson_rows_are_the_lessons():
+    assert [(r.family, r.sharpness, r.prompt_match, r.diversity, r.seconds) for r in LESSON_ROWS] == [
+        ("GAN", 8, 5, 4, 0.2),
+        ("VAE", 5, 6, 7, 0.3),
+        ("Diffusion", 9, 9, 8, 4.0),
+        ("Autoregressive", 6, 7, 6, 7.0),
+    ]
+
+
+@pytest.mark.parametrize("row", LESSON_ROWS, ids=lambda r: r.family)
+def test_lesson_totals_and_terms(row):
+    speed, terms, total = LESSON_WORKING[row.family]
+    b = lesson_score(row.sharpness, row.prompt_match, row.diversity, row.seconds)
+    assert b.speed_score == pytest.approx(speed)
+    assert (b.sharpness_term, b.prompt_match_term, b.diversity_term, b.speed_term) == (
+        pytest.approx(terms)
+    )
+    assert b.total == pytest.approx(total, abs=1e-9)
+    assert round(b.total, 2) == total
+
+
+def test_diffusion_wins_with_the_lessons_weights():
+    best = max(score_rows(LESSON_ROWS), key=lambda pair: pair[1].total)
+    assert best[0].family == "Diffusion"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "expected"), [(0, 10), (0.2, 9.8), (9, 1), (9.5, 1), (120, 1)]
+)
+def test_speed_score_is_floored_at_one(seconds, expected):
+    assert speed_score(seconds) == pytest.approx(expected)
+
+
+def test_measured_floats_are_accepted():
+    b = lesson_score(7.25, 6.5, 3.125, 0.013)
+    assert b.total == pytest.approx(0.35 * 7.25 + 0.35 * 6.5 + 0.2 * 3.125 + 0.1 * 9.987)
+
+
+def test_other_weights():
+    weights = Weights(sharpness=0.25, prompt_match=0.25, diversity=0.25, speed=0.25)
+    assert lesson_score(8, 4, 4, 2).total == pytest.approx(
+        0.35 * 8 + 0.35 * 4 + 0.2 * 4 + 0.1 * 8
+    )
+    assert lesson_score(8, 4, 4, 2, weights).total == pytest.approx(6.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"sharpness": 11}, r"sharpness is 11: ratings run from 0 to 10"),
+        ({"prompt_match": -0.5}, r"prompt_match is -0.5: ratings run from 0 to 10"),
+        ({"diversity": math.nan}, r"diversity is nan: expected a finite number"),
+        ({"sharpness": math.inf}, r"sharpness is inf: expected a finite number"),
+        ({"seconds": -1.0}, r"seconds is -1.0: a time cannot be negative"),
+        ({"seconds": math.nan}, r"seconds is nan"),
+        ({"diversity": "7"}, r"diversity is '7': expected a number"),
+        ({"sharpness": True}, r"sharpness is True: expected a number"),
+    ],
+)
+def test_bad_input_names_the_value(kwargs, message):
+    args = {"sharpness": 8, "prompt_match": 5, "diversity": 4, "seconds": 0.2} | kwargs
+    with pytest.raises(ValueError, match=message):
+        lesson_score(**args)
+
+
+def test_weights_must_sum_to_one():
+    with pytest.raises(ValueError, match=r"weights sum to 1\.1.*must sum to 1"):
+        Weights(sharpness=0.45)
+
+
+def test_weights_cannot_be_negative_or_nan():
+    with pytest.raises(ValueError, match="weight speed is -0.1: weights cannot be negative"):
+        Weights(sharpness=0.45, prompt_match=0.45, diversity=0.2, speed=-0.1)
+    with pytest.raises(ValueError, match="weight diversity is nan"):
+        Weights(diversity=math.nan)
+
+
+def test_weights_must_be_weights():
+    with pytest.raises(ValueError, match="weights is"):
+        lesson_score(8, 5, 4, 0.2, weights=(0.35, 0.35, 0.2, 0.1))  # type: ignore[arg-type]
+
+
+@given(
+    st.floats(0, 10),
+    st.floats(0, 10),
+    st.floats(0, 10),
+    st.floats(0, 1e6),
+)
+def test_total_is_the_sum_of_its_terms_and_stays_in_range(sharp, match, diverse, seconds):
+    b = lesson_score(sharp, match, diverse, seconds)
+    assert b.total == pytest.approx(
+        b.sharpness_term + b.prompt_match_term + b.diversity_term + b.speed_term
+    )
+    assert 0.1 - 1e-9 <= b.total <= 10 + 1e-9
+
+
+def test_table_shows_every_term_and_marks_the_winner():
+    table = score_table_html(LESSON_ROWS)
+    for family, (_, terms, total) in LESSON_WORKING.items():
+        assert f"<td>{family}</td>" in table
+        for term in terms:
+            assert f"<span>= {term:.2f}</span></td>" in table
+    assert "<strong>8.50</strong>" in table
+    assert table.count("<strong>") == 1
+    assert "<span>0.10 × 9.8</span> <span>= 0.98</span>" in table
+    assert "<span>0.35 × 8</span> <span>= 2.80</span>" in table
+
+
+def test_table_escapes_family_names_and_refuses_no_rows():
+    table = score_table_html([Ratings("<b>", 1, 1, 1, 1)])
+    assert "&lt;b&gt;" in table
+    with pytest.raises(ValueError, match="rows is empty"):
+        score_table_html([])
+
+
+def test_worked_example_snippet_uses_the_lessons_rows(capsys):
+    namespace = runpy.run_path(str(ROOT / "snippets" / "compare" / "worked_example.py"))
+    assert tuple(namespace["rows"]) == LESSON_ROWS
+    assert capsys.readouterr().out.strip() == score_table_html(LESSON_ROWS, LESSON_WEIGHTS)

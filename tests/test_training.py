@@ -1,0 +1,36 @@
+"""The shared fit loop: determinism, devices, the family registry."""
+
+import pytest
+import torch
+
+from painters import judge, store, training
+
+
+def _tiny_judge(tmp_path, name):
+    overrides = {"width": 8, "features": 16, "steps": 6, "batch": 8, "negatives": 4, "real_images": 64, "empty_images": 8}
+    return training.train_and_save("judge", name=name, overrides=overrides, directory=tmp_path, progress=False)
+
+
+def test_same_seed_gives_the_same_weights(tmp_path, monkeypatch):
+    monkeypatch.setattr(judge, "evaluate", lambda model: {})
+    a = _tiny_judge(tmp_path, "judge-a")
+    b = _tiny_judge(tmp_path, "judge-b")
+    assert a.weights_sha256 == b.weights_sha256
+    wa, _ = store.load_checkpoint("judge-a", tmp_path)
+    assert all(torch.isfinite(v).all() for v in wa.values())
+    history = store.load_history("judge-a", tmp_path)
+    assert len(history["loss"]) == len(history["step"]) >= 1
+
+
+def test_asking_for_a_missing_gpu_is_an_error():
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present")
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        training.resolve_device("cuda")
+    with pytest.raises(ValueError, match="use 'cpu' or 'cuda'"):
+        training.resolve_device("tpu")
+
+
+def test_unknown_family_lists_the_known_ones():
+    with pytest.raises(ValueError, match="gan, vae, diffusion, autoregressive"):
+        training.family_module("transformer")
