@@ -13,6 +13,6 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 
-from sybil_markdown import make_sybil  # noqa: E402
+from sybil_markdown import make_sybil
 
 pytest_collect_file = make_sybil().pytest()

@@ -42,9 +42,7 @@ LANGUAGES = ("python", "py")
 INFO = re.compile(r"[ \t]*(?P<language>[\w+-]+)(?P<options>[^\n]*)$\n", re.MULTILINE)
 OPTION = re.compile(r"""(?P<key>[\w-]+)=(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)'|(?P<bare>\S+))""")
 # pymdownx.snippets include lines: inline (`--8<-- "path"`) and the block form's fences.
-INCLUDE = re.compile(
-    r"""^(?P<space>[ \t]*)(?P<escape>;*)-+8<-+[ \t]+(?P<q>["'])(?P<spec>.+?)(?P=q)[ \t]*$"""
-)
+INCLUDE = re.compile(r"""^(?P<space>[ \t]*)(?P<escape>;*)-+8<-+[ \t]+(?P<q>["'])(?P<spec>.+?)(?P=q)[ \t]*$""")
 BLOCK_MARKER = re.compile(r"^[ \t]*-+8<-+[ \t]*$")
 SECTION_MARKER = r"-+8<-+[ \t]+\[[ \t]*{kind}[ \t]*:[ \t]*{name}[ \t]*\]"
 TRUTHY = {"1", "on", "true", "yes"}
@@ -76,10 +74,7 @@ class Block:
 
 def parse_options(options: str) -> dict[str, str]:
     """``exec="on" source="above"`` as a dict."""
-    return {
-        m["key"]: next(v for v in (m["dq"], m["sq"], m["bare"]) if v is not None)
-        for m in OPTION.finditer(options)
-    }
+    return {m["key"]: next(v for v in (m["dq"], m["sq"], m["bare"]) if v is not None) for m in OPTION.finditer(options)}
 
 
 def include_specs(text: str) -> Iterator[str]:
@@ -119,9 +114,7 @@ def resolve_include(path: str) -> Path:
         candidate = (base / path).resolve()
         if candidate.is_file() and candidate.is_relative_to(base):
             return candidate
-    raise FileNotFoundError(
-        f"include {path!r} not found under {', '.join(str(b) for b in BASE_PATHS)}"
-    )
+    raise FileNotFoundError(f"include {path!r} not found under {', '.join(str(b) for b in BASE_PATHS)}")
 
 
 def read_include(spec: str) -> Piece:
@@ -251,9 +244,7 @@ def evaluate(example: Example) -> None:
     namespace["print"] = functools.partial(print, file=output)
     try:
         for piece in block.pieces:
-            code = compile(
-                "\n" * (piece.line - 1) + piece.text, str(piece.path), "exec", dont_inherit=True
-            )
+            code = compile("\n" * (piece.line - 1) + piece.text, str(piece.path), "exec", dont_inherit=True)
             exec(code, namespace)
     finally:
         namespace.pop("print", None)

@@ -9,7 +9,6 @@ import pytest
 
 from painters.diagrams import DIAGRAM_DIR, DIAGRAMS, diagram_source, diagram_svg, render_diagram
 
-
 LAYOUTS = [(name, False) for name in DIAGRAMS] + [(n, True) for n, i in DIAGRAMS.items() if i.narrow]
 
 
@@ -144,12 +143,12 @@ def test_two_figures_never_share_an_id():
 
 
 def test_unknown_name_lists_the_known_ones():
-    with pytest.raises(ValueError, match="unknown diagram 'gan'; known diagrams: ar_token_loop, .*vae_pipeline"):
+    with pytest.raises(ValueError, match=r"unknown diagram 'gan'; known diagrams: ar_token_loop, .*vae_pipeline"):
         render_diagram("gan")
 
 
 def test_a_broken_source_fails_loudly(monkeypatch, tmp_path):
     (tmp_path / "gan_loop.txt").write_text("┌────┐\n│ a  │ ──▶ │ b │\n└────┘\n", encoding="utf-8")
     monkeypatch.setattr("painters.diagrams.DIAGRAM_DIR", tmp_path)
-    with pytest.raises(ValueError, match="gan_loop.*needs fixing"):
+    with pytest.raises(ValueError, match=r"gan_loop.*needs fixing"):
         render_diagram("gan_loop")

@@ -44,9 +44,7 @@ def test_lesson_totals_and_terms(row):
     speed, terms, total = LESSON_WORKING[row.family]
     b = lesson_score(row.sharpness, row.prompt_match, row.diversity, row.seconds)
     assert b.speed_score == pytest.approx(speed)
-    assert (b.sharpness_term, b.prompt_match_term, b.diversity_term, b.speed_term) == (
-        pytest.approx(terms)
-    )
+    assert (b.sharpness_term, b.prompt_match_term, b.diversity_term, b.speed_term) == (pytest.approx(terms))
     assert b.total == pytest.approx(total, abs=1e-9)
     assert round(b.total, 2) == total
 
@@ -56,9 +54,7 @@ def test_diffusion_wins_with_the_lessons_weights():
     assert best[0].family == "Diffusion"
 
 
-@pytest.mark.parametrize(
-    ("seconds", "expected"), [(0, 10), (0.2, 9.8), (9, 1), (9.5, 1), (120, 1)]
-)
+@pytest.mark.parametrize(("seconds", "expected"), [(0, 10), (0.2, 9.8), (9, 1), (9.5, 1), (120, 1)])
 def test_speed_score_is_floored_at_one(seconds, expected):
     assert speed_score(seconds) == pytest.approx(expected)
 
@@ -70,9 +66,7 @@ def test_measured_floats_are_accepted():
 
 def test_other_weights():
     weights = Weights(sharpness=0.25, prompt_match=0.25, diversity=0.25, speed=0.25)
-    assert lesson_score(8, 4, 4, 2).total == pytest.approx(
-        0.35 * 8 + 0.35 * 4 + 0.2 * 4 + 0.1 * 8
-    )
+    assert lesson_score(8, 4, 4, 2).total == pytest.approx(0.35 * 8 + 0.35 * 4 + 0.2 * 4 + 0.1 * 8)
     assert lesson_score(8, 4, 4, 2, weights).total == pytest.approx(6.0)
 
 
@@ -101,7 +95,7 @@ def test_weights_must_sum_to_one():
 
 
 def test_weights_cannot_be_negative_or_nan():
-    with pytest.raises(ValueError, match="weight speed is -0.1: weights cannot be negative"):
+    with pytest.raises(ValueError, match=r"weight speed is -0\.1: weights cannot be negative"):
         Weights(sharpness=0.45, prompt_match=0.45, diversity=0.2, speed=-0.1)
     with pytest.raises(ValueError, match="weight diversity is nan"):
         Weights(diversity=math.nan)
@@ -120,9 +114,7 @@ def test_weights_must_be_weights():
 )
 def test_total_is_the_sum_of_its_terms_and_stays_in_range(sharp, match, diverse, seconds):
     b = lesson_score(sharp, match, diverse, seconds)
-    assert b.total == pytest.approx(
-        b.sharpness_term + b.prompt_match_term + b.diversity_term + b.speed_term
-    )
+    assert b.total == pytest.approx(b.sharpness_term + b.prompt_match_term + b.diversity_term + b.speed_term)
     assert 0.1 - 1e-9 <= b.total <= 10 + 1e-9
 
 
@@ -132,6 +124,7 @@ def test_table_shows_every_term_and_marks_the_winner():
         assert f"<td>{family}</td>" in table
         for term in terms:
             assert f"<span>= {term:.2f}</span></td>" in table
+        assert f"{total:.2f}</" in table
     assert "<strong>8.50</strong>" in table
     assert table.count("<strong>") == 1
     assert "<span>0.10 × 9.8</span> <span>= 0.98</span>" in table

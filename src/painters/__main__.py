@@ -151,6 +151,10 @@ def cmd_sample(args: argparse.Namespace) -> None:
 def cmd_train(args: argparse.Namespace) -> None:
     from painters import training
 
+    import torch
+
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     overrides = {"steps": args.steps} if args.steps is not None else {}
     manifest = training.train_and_save(
         args.family, name=args.name, seed=args.seed, device=args.device, overrides=overrides
@@ -215,6 +219,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where to train (default cpu)")
     p.add_argument("--steps", type=_positive, default=None, help="override the number of training steps")
     p.add_argument("--name", default=None, help="checkpoint name (default: the family)")
+    p.add_argument(
+        "--threads", type=_positive, default=None, help="CPU threads for torch (default: all cores; 1 is faster on a busy machine)"
+    )
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("checkpoints", help="list committed checkpoints and check each one")

@@ -123,9 +123,7 @@ def diagram_svg(name: str, *, narrow: bool = False) -> str:
     if report["status"] == "self_check_failed":
         raise RuntimeError(f"ascii2svg could not draw {path} exactly: {report}")
     if report["warnings"]:
-        problems = "; ".join(
-            f"line {w['source_line']} col {w['source_col']}: {w['hint']}" for w in report["warnings"]
-        )
+        problems = "; ".join(f"line {w['source_line']} col {w['source_col']}: {w['hint']}" for w in report["warnings"])
         raise ValueError(f"diagram {name!r} ({path}) needs fixing: {problems}")
     # Drop the drawing's own backdrop so it sits on the page's colour in both schemes (the
     # dark theme's near-black would otherwise show as a box on Material's slate).

@@ -62,7 +62,7 @@ def image_grid(
     img = (
         f'<img class="pixelated" src="{png_data_uri(picture)}" alt="{html.escape(alt)}" '
         f'width="{picture.shape[1]}" height="{picture.shape[0]}" '
-        f'style="width:{css_width}px;max-width:100%;height:auto" loading="lazy">'
+        f'style="width:{css_width}px;max-width:100%;height:auto">'
     )
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
     return f'<figure class="painters-figure">{img}{cap}</figure>'
@@ -122,3 +122,26 @@ def chart_style() -> dict[str, object]:
 
 def scene_label(scene: world.Scene) -> str:
     return f"{scene.colour} {scene.object}, {scene.place}, {scene.time}"
+
+
+def provenance(checkpoint: str | None, seed: int | None, started: float) -> str:
+    """A one-line caption: which checkpoint (training time, hardware), which seed, block time.
+
+    `started` is time.perf_counter() taken at the top of the snippet.
+    """
+    import time
+
+    from painters import store
+
+    parts = []
+    if checkpoint:
+        m = store.read_manifest(checkpoint)
+        where = "GPU" if m.device == "cuda" else "CPU"
+        parts.append(
+            f"checkpoint <code>{html.escape(m.name)}</code>: {m.steps:,} steps, "
+            f"{m.wall_seconds / 60:.1f} min on {where} ({html.escape(m.hardware)})"
+        )
+    if seed is not None:
+        parts.append(f"seed {seed}")
+    parts.append(f"computed in {time.perf_counter() - started:.1f} s at build")
+    return '<p class="provenance">' + " · ".join(parts) + "</p>"

@@ -41,6 +41,7 @@ class Config:
     d_lr_ratio: float = 2.0
     betas: tuple[float, float] = (0.0, 0.9)  # no momentum: the target moves every step
     mismatch: float = 0.5  # weight of "real image, wrong caption" as a fake for D
+    diversity: float = 1.0  # weight of the mode-seeking term: two z, one prompt, two pictures
     ema: float = 0.999  # decay of the sampling copy of the generator
 
     @classmethod
@@ -96,9 +97,7 @@ class Generator(nn.Module):
         self.text = TextEncoder(c.text_dim)
         self.stem = nn.Linear(cond, 4 * w * 4 * 4)
         self.norms = nn.ModuleList([ConditionalNorm(ch, cond) for ch in (4 * w, 2 * w, w)])
-        self.convs = nn.ModuleList(
-            [nn.Conv2d(4 * w, 2 * w, 3, padding=1), nn.Conv2d(2 * w, w, 3, padding=1)]
-        )
+        self.convs = nn.ModuleList([nn.Conv2d(4 * w, 2 * w, 3, padding=1), nn.Conv2d(2 * w, w, 3, padding=1)])
         self.to_rgb = nn.Conv2d(w, 3 * 4, 3, padding=1)
         icnr_(self.to_rgb)
         self.width = w
@@ -167,7 +166,7 @@ class GAN(nn.Module):
 
 
 def build(config: Config) -> GAN:
-    return GAN(config).to(memory_format=torch.channels_last)
+    return GAN(config).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
 
 
 # --- sampling --------------------------------------------------------------------------------
@@ -198,34 +197,37 @@ def discriminator_scores(model: GAN, images: np.ndarray, prompt: str) -> np.ndar
 # --- training --------------------------------------------------------------------------------
 
 
-def train(config: Config, *, seed: int, device: torch.device, progress: bool = True) -> tuple[GAN, dict[str, list[float]]]:
-    generator = training.seed_everything(seed)
-    data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
-    model = build(config).to(device)
-    return model, fit_gan(model, data, config, generator, device, progress)
-
-
-def fit_gan(
-    model: GAN,
-    data: world.Dataset,
-    c: Config,
-    generator: torch.Generator,
+def train(
+    config: Config,
+    *,
+    seed: int,
     device: torch.device,
     progress: bool = True,
-) -> dict[str, list[float]]:
-    """The contest: per batch one discriminator step, then one generator step (hinge loss)."""
+    data: world.Dataset | None = None,
+) -> tuple[GAN, dict[str, list[float]]]:
+    """The contest: per batch one discriminator step, then one generator step (hinge loss).
+
+    `data` defaults to the shared 30000-image training set; tests pass a tiny one.
+    """
+    generator = training.seed_everything(seed)
+    if data is None:
+        data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
+    model = build(config).to(device)
+    c = config
     G, D = model.generator, model.discriminator
     opt_g = torch.optim.Adam(G.parameters(), lr=c.lr, betas=c.betas)
     opt_d = torch.optim.Adam(D.parameters(), lr=c.lr * c.d_lr_ratio, betas=c.betas)
 
     def step(i: int, batch: training.Batch) -> dict[str, float]:
         x, t, n = batch.images, batch.tokens, len(batch)
+        # Fakes come in pairs: each of the first n/2 captions is painted from two noises z.
+        t_fake = torch.cat([t[: n // 2], t[: n // 2]])
         z = torch.randn(n, c.z_dim, generator=generator).to(device)
-        fake = G(z, t)
+        fake = G(z, t_fake)
         # 1. The critic: real pairs up, fake pairs down, real images with a wrong caption down.
         h_real, h_fake = D.features(x), D.features(fake.detach())
         text = D.text(t)
-        d_real, d_fake = D.score(h_real, text), D.score(h_fake, text)
+        d_real, d_fake = D.score(h_real, text), D.score(h_fake, D.text(t_fake))
         wrong = text.roll(1, dims=0)  # another image's caption ...
         differs = (batch.labels != batch.labels.roll(1, dims=0)).any(1).float()  # ... if it differs
         d_wrong = D.score(h_real, wrong)
@@ -234,16 +236,21 @@ def fit_gan(
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
-        # 2. The painter: make the critic score its fakes high.
+        # 2. The painter: make the critic score its fakes high, and keep the two pictures of
+        # a pair apart (mode seeking, Mao et al. 2019): a painter that ignores z pays.
         D.requires_grad_(False)
-        g_loss = -D(fake, t).mean()
+        g_loss = -D(fake, t_fake).mean()
+        a, b = fake[: n // 2], fake[n // 2 :]
+        spread = (a - b).abs().mean((1, 2, 3)) / (z[: n // 2] - z[n // 2 :]).abs().mean(1)
+        seek = 1 / (spread.mean() + 1e-5)
         opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
+        (g_loss + c.diversity * seek).backward()
         opt_g.step()
         D.requires_grad_(True)
         with torch.no_grad():  # the sampling copy: an average over the recent generators
+            decay = min(c.ema, (1 + i) / (10 + i))  # short memory at first, while G is poor
             for p_ema, p in zip(model.generator_ema.parameters(), G.parameters(), strict=True):
-                p_ema.lerp_(p, 1 - c.ema)
+                p_ema.lerp_(p, 1 - decay)
             for b_ema, b in zip(model.generator_ema.buffers(), G.buffers(), strict=True):
                 b_ema.copy_(b)
         return {
@@ -251,12 +258,14 @@ def fit_gan(
             "g_loss": g_loss.item(),
             "d_real": d_real.mean().item(),
             "d_fake": d_fake.mean().item(),
+            "spread": spread.mean().item(),
         }
 
-    return training.fit(
+    history = training.fit(
         step, data, steps=c.steps, batch_size=c.batch, generator=generator,
         device=device, desc="gan", progress=progress,
     )  # fmt: skip
+    return model, history
 
 
 # --- evaluation ------------------------------------------------------------------------------
@@ -305,7 +314,7 @@ def _judge_report(judge: Any, paint: Any, n: int) -> dict[str, Any]:
             })  # fmt: skip
             fake_feats.append(f)
             real_feats.append(r)
-        summary = {key: round(float(np.mean([row[key] for row in rows])), 4) for key in rows[0]}
+        summary: dict[str, Any] = {key: round(float(np.mean([row[key] for row in rows])), 4) for key in rows[0]}
         summary["frechet"] = round(judge.frechet_distance(np.concatenate(real_feats), np.concatenate(fake_feats)), 3)
         summary["per_prompt"] = {s.prompt: round(row["all four"], 4) for s, row in zip(scenes, rows, strict=True)}
         out[group] = summary
@@ -326,34 +335,40 @@ def _judge_report(judge: Any, paint: Any, n: int) -> dict[str, Any]:
 def ring_of_gaussians_demo(fix: bool, steps: int = 1500, seed: int = 0) -> dict[str, Any]:
     """Train a tiny MLP GAN on 8 Gaussians on a circle, with or without a fix for collapse.
 
-    The plain GAN (non-saturating loss, as in Goodfellow 2014) tends to chase one mode after
-    another; the fix packs 4 samples into each discriminator input (PacGAN, Lin et al. 2018),
-    so the critic sees sets of samples and a set of look-alikes is an easy fake.
-    Returns the final samples, the snapshots along the way, and the coverage: how many of the
-    8 modes receive at least a quarter of their fair share of samples (within 3 std).
+    The plain GAN (non-saturating loss, as in Goodfellow 2014) tends to pile its samples on a
+    few modes. The fix is the R1 gradient penalty (Mescheder et al., 2018): the critic pays
+    for steep slopes at real points, so it cannot wall off one mode and push the generator
+    onto another. Returns the final samples, snapshots along the way, the loss curves and the
+    coverage: how many of the 8 modes get at least a quarter of their fair share of samples
+    (a sample belongs to a mode when it lies within 3 std of it).
     """
     gen = training.seed_everything(seed)
-    modes = 2.0 * np.stack([np.cos(np.arange(8) * np.pi / 4), np.sin(np.arange(8) * np.pi / 4)], 1)
-    centres, std, batch, pack = torch.tensor(modes, dtype=torch.float32), 0.05, 256, 4 if fix else 1
+    angles = np.arange(8) * np.pi / 4
+    modes = 2.0 * np.stack([np.cos(angles), np.sin(angles)], 1)  # (8, 2)
+    centres, std, batch, z_dim, gamma = torch.tensor(modes, dtype=torch.float32), 0.05, 256, 16, 0.1
 
     def mlp(cin: int, cout: int) -> nn.Sequential:
-        return nn.Sequential(nn.Linear(cin, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, cout))
+        return nn.Sequential(nn.Linear(cin, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, cout))
 
-    G, D = mlp(2, 2), mlp(2 * pack, 1)
+    G, D = mlp(z_dim, 2), mlp(2, 1)
     opt_g = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
     opt_d = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    fixed_z = torch.randn(1024, 2, generator=gen)
+    fixed_z = torch.randn(1024, z_dim, generator=gen)
     snapshots, d_losses, g_losses = [], [], []
     start = time.perf_counter()
     for i in range(steps):
         real = centres[torch.randint(8, (batch,), generator=gen)] + std * torch.randn(batch, 2, generator=gen)
-        fake = G(torch.randn(batch, 2, generator=gen))
-        d_real, d_fake = D(real.view(-1, 2 * pack)), D(fake.detach().view(-1, 2 * pack))
-        d_loss = F.softplus(-d_real).mean() + F.softplus(d_fake).mean()
+        real.requires_grad_(fix)
+        fake = G(torch.randn(batch, z_dim, generator=gen))
+        d_real = D(real)
+        d_loss = F.softplus(-d_real).mean() + F.softplus(D(fake.detach())).mean()
+        if fix:  # R1: (gamma / 2) * |grad_x D(x)|^2 on real points
+            (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
+            d_loss = d_loss + gamma / 2 * (grad**2).sum(1).mean()
         opt_d.zero_grad()
         d_loss.backward()
         opt_d.step()
-        g_loss = F.softplus(-D(fake.view(-1, 2 * pack))).mean()
+        g_loss = F.softplus(-D(fake)).mean()
         opt_g.zero_grad()
         g_loss.backward()
         opt_g.step()
@@ -368,7 +383,7 @@ def ring_of_gaussians_demo(fix: bool, steps: int = 1500, seed: int = 0) -> dict[
     near = dist.min(1) < 3 * std
     share = np.array([np.mean(near & (dist.argmin(1) == m)) for m in range(8)])
     return {
-        "fix": "packing (PacGAN, 4 samples per critic input)" if fix else "none",
+        "fix": "R1 gradient penalty" if fix else "none",
         "samples": samples,
         "real": modes[np.arange(1024) % 8] + std * np.random.default_rng(seed).normal(size=(1024, 2)),
         "modes": modes,

@@ -136,17 +136,14 @@ def lesson_score(
         weights.speed * speed,
     )
     return ScoreBreakdown(speed, *terms, total=math.fsum(terms))
+
+
 # --8<-- [end:lesson_score]
 
 
-def score_rows(
-    rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS
-) -> list[tuple[Ratings, ScoreBreakdown]]:
+def score_rows(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS) -> list[tuple[Ratings, ScoreBreakdown]]:
     """Score each row; the result keeps the rows' order."""
-    return [
-        (row, lesson_score(row.sharpness, row.prompt_match, row.diversity, row.seconds, weights))
-        for row in rows
-    ]
+    return [(row, lesson_score(row.sharpness, row.prompt_match, row.diversity, row.seconds, weights)) for row in rows]
 
 
 def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS) -> str:
@@ -187,7 +184,7 @@ def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS)
         )
     # A plain <table> so the theme styles it like every other table; the wrapper scrolls
     # sideways on a phone so the page itself never does.
-    table = f'<table>{header}<tbody>{"".join(body)}</tbody></table>'
+    table = f"<table>{header}<tbody>{''.join(body)}</tbody></table>"
     return f'<div class="painters-score">{table}</div>'
 
 

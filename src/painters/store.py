@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import platform
 import time
 from dataclasses import dataclass, field
@@ -91,8 +92,13 @@ def hardware() -> str:
     if torch.cuda.is_available():
         gpu = torch.cuda.get_device_name(0)
         return f"{gpu} (CUDA), {platform.machine()}"
-    cpu = platform.processor() or platform.machine()
-    return f"CPU {cpu}, {torch.get_num_threads()} threads"
+    cpu = platform.machine()
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, torch using {torch.get_num_threads()} thread(s)"
 
 
 @dataclass

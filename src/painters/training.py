@@ -7,7 +7,10 @@ same torch build give the same weights, byte for byte.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
+import json
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -154,3 +157,32 @@ def load_model(name: str, directory: Path = store.CHECKPOINTS) -> tuple[nn.Modul
     model = module.build(module.Config(**manifest.config))
     model.load_state_dict(weights)
     return model.eval(), manifest
+
+
+# --- sampling for the pages ---------------------------------------------------------------------
+
+
+@functools.cache
+def _loaded(name: str) -> tuple[nn.Module, store.Manifest]:
+    return load_model(name)
+
+
+def paint(family: str, prompt: str, n: int, seed: int = 0, **options: Any) -> np.ndarray:
+    """n samples of a prompt from a committed painter, as (n, 32, 32, 3) uint8.
+
+    The same as `family.sample_images(load_model(family), ...)`, with two caches so that
+    `mkdocs serve` rebuilds in seconds: the model stays loaded for the whole build, and the
+    images are kept in .cache/samples under a key made of everything that decides them (the
+    weights' sha256, the family's source hash, the prompt, n, the seed and the options).
+    """
+    model, manifest = _loaded(family)
+    request = json.dumps([manifest.weights_sha256, manifest.source_hash, prompt, n, seed, options], sort_keys=True)
+    path = CACHE_DIR / "samples" / f"{family}-{hashlib.sha256(request.encode()).hexdigest()[:24]}.npy"
+    if path.exists():
+        return np.load(path, allow_pickle=False)
+    images: np.ndarray = family_module(family).sample_images(model, prompt, n, seed=seed, **options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, images, allow_pickle=False)
+    tmp.replace(path)
+    return images

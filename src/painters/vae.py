@@ -141,7 +141,7 @@ class VAE(nn.Module):
 
 
 def build(config: Config) -> VAE:
-    return VAE(config).to(memory_format=torch.channels_last)
+    return VAE(config).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
 
 
 def latent_size(model: VAE) -> int:
@@ -234,9 +234,18 @@ def interpolate(
 # --- training --------------------------------------------------------------------------------
 
 
-def train(config: Config, *, seed: int, device: torch.device, progress: bool = True) -> tuple[VAE, dict[str, list[float]]]:
+def train(
+    config: Config,
+    *,
+    seed: int,
+    device: torch.device,
+    progress: bool = True,
+    data: world.Dataset | None = None,
+) -> tuple[VAE, dict[str, list[float]]]:
+    """Minimise the negative beta-ELBO; `data` defaults to the shared 30000-image set."""
     generator = training.seed_everything(seed)
-    data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
+    if data is None:
+        data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
     model = build(config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.steps, pct_start=0.1)
@@ -249,7 +258,12 @@ def train(config: Config, *, seed: int, device: torch.device, progress: bool = T
         loss.backward()
         optimizer.step()
         schedule.step()
-        return {"loss": loss.item(), "recon": terms["recon"].item(), "kl": terms["kl"].item(), "mse": terms["mse"].item()}
+        return {
+            "loss": loss.item(),
+            "recon": terms["recon"].item(),
+            "kl": terms["kl"].item(),
+            "mse": terms["mse"].item(),
+        }
 
     history = training.fit(
         step, data, steps=config.steps, batch_size=config.batch, generator=generator,
@@ -286,11 +300,13 @@ def evaluate(model: VAE, n: int = 64) -> dict[str, Any]:
     real = world.render_many(scenes, 5000)
     prompts = [s.prompt for s in scenes]
     rebuilt = reconstruct(model, real, prompts)
+    k = len(EVAL_SCENES)  # real[i::k] are all renders of EVAL_SCENES[i]
+    matches = [judge.prompt_match(rebuilt[i::k], scene)["all four"] for i, scene in enumerate(EVAL_SCENES)]
     out["reconstruction"] = {
         "mse": round(float(((rebuilt / 127.5 - real / 127.5) ** 2).mean()), 5),  # [-1, 1] units
         "sharpness_ratio": round(judge.sharpness(rebuilt) / judge.sharpness(real), 4),
-        "all four": round(float(np.mean([judge.prompt_match(rebuilt[i :: len(EVAL_SCENES)], s)["all four"] for i, s in enumerate(EVAL_SCENES)])), 4),
-    }  # fmt: skip
+        "all four": round(float(np.mean(matches)), 4),
+    }
     mu, logvar = encode_images(model, real, prompts)
     kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar)  # (N, C, 4, 4)
     out["latent"] = {
@@ -323,7 +339,7 @@ def _judge_report(judge: Any, paint: Any, n: int) -> dict[str, Any]:
             })  # fmt: skip
             fake_feats.append(f)
             real_feats.append(r)
-        summary = {key: round(float(np.mean([row[key] for row in rows])), 4) for key in rows[0]}
+        summary: dict[str, Any] = {key: round(float(np.mean([row[key] for row in rows])), 4) for key in rows[0]}
         summary["frechet"] = round(judge.frechet_distance(np.concatenate(real_feats), np.concatenate(fake_feats)), 3)
         summary["per_prompt"] = {s.prompt: round(row["all four"], 4) for s, row in zip(scenes, rows, strict=True)}
         out[group] = summary

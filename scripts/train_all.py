@@ -1,0 +1,45 @@
+"""Retrain every committed checkpoint from scratch, one after another, with progress bars.
+
+    python scripts/train_all.py            # the judge, then the four painters and the VAE sweep
+    python scripts/train_all.py diffusion  # just one
+
+Each run is the same as `python -m painters train NAME`; the manifests record the wall time
+and hardware. On the project's 2-core CPU, see docs/performance.md for the measured times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from painters import training
+
+# (checkpoint name, family, config overrides): the committed set.
+CHECKPOINTS: list[tuple[str, str, dict[str, object]]] = [
+    ("judge", "judge", {}),
+    ("gan", "gan", {}),
+    ("vae", "vae", {}),
+    ("diffusion", "diffusion", {}),
+    ("autoregressive", "autoregressive", {}),
+]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("names", nargs="*", help="checkpoints to retrain (default: all)")
+    parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
+    args = parser.parse_args(argv)
+    known = {name for name, _, _ in CHECKPOINTS}
+    unknown = set(args.names) - known
+    if unknown:
+        parser.error(f"unknown checkpoint(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
+    for name, family, overrides in CHECKPOINTS:
+        if args.names and name not in args.names:
+            continue
+        m = training.train_and_save(family, name=name, device=args.device, overrides=overrides)
+        print(f"{name}: {m.steps} steps, {m.wall_seconds / 60:.1f} min on {m.hardware}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
