@@ -94,7 +94,12 @@ def test_mkdocs_config_keeps_pages_offline_and_includes_checked():
     assert snippets["check_paths"] is True
     assert snippets["base_path"] == ["."]  # what tests/sybil_markdown.py resolves against
     plugins = {next(iter(p)) if isinstance(p, dict) else p: p for p in config["plugins"]}
-    assert plugins["markdown-exec"]["markdown-exec"]["languages"] == ["python"]  # no pyodide CDN
+    # no pyodide CDN: the plugin registers no language itself, and the one python fence is
+    # markdown-exec's own formatter behind painters.figures.timed_formatter
+    assert plugins["markdown-exec"]["markdown-exec"]["languages"] == []
+    fences = extension(config, "pymdownx.superfences")["custom_fences"]
+    assert [f["name"] for f in fences] == ["python"]
+    assert "timed_formatter" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "privacy" not in plugins
     assert "hooks" not in config  # portable to Zensical
 

@@ -14,7 +14,11 @@ path = diffusion.ddim_trajectory(model, tokens, steps=10, guidance=3.0, generato
 # Top row: the noisy image xt at each step; bottom row: the clean image x0 the model predicts from it.
 strip = np.concatenate([nn.to_pixels(torch.stack([xt[0] for _, xt, _ in path])),
                         nn.to_pixels(torch.stack([x0[0] for _, _, x0 in path]))])  # fmt: skip
-print(figures.image_grid(strip, alt="Reverse diffusion: noisy images above, predicted clean images below", columns=len(path)))
+print(
+    figures.image_grid(
+        strip, alt="Reverse diffusion: noisy images above, predicted clean images below", columns=len(path)
+    )
+)
 
 rows = []  # what the judge reads in the predicted x0, over 64 samples, at every step
 for t, _, x0 in path:

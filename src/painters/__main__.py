@@ -220,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_positive, default=None, help="override the number of training steps")
     p.add_argument("--name", default=None, help="checkpoint name (default: the family)")
     p.add_argument(
-        "--threads", type=_positive, default=None, help="CPU threads for torch (default: all cores; 1 is faster on a busy machine)"
+        "--threads", type=_positive, default=None, help="torch CPU threads (default: all cores; 1 is faster on a busy machine)"
     )
     p.set_defaults(run=cmd_train)
 

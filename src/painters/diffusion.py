@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,3 +273,26 @@ def sample_images(
         guidance=cfg.guidance if guidance is None else guidance, generator=generator,
     )  # fmt: skip
     return to_pixels(path[-1][1])
+
+
+def forward_floor(model: Painter, n: int) -> Callable[[], object]:
+    """The network passes sampling cannot avoid, for the benchmark: steps x one guided forward."""
+    cfg = model.config
+    x = torch.randn(2 * n, 3, world.SIZE, world.SIZE).contiguous(memory_format=torch.channels_last)
+    t = torch.full((2 * n,), cfg.timesteps // 2)
+    emb = model.ema.embed(t, torch.tensor([world.encode(world.SHARED_PROMPT)] * 2 * n))
+
+    @torch.no_grad()
+    def run() -> None:
+        for _ in range(cfg.sample_steps):
+            model.ema(x, emb)
+
+    return run
+
+
+def evaluate(model: Painter) -> dict[str, object]:
+    """The judge's measurements at save time (stored in the manifest): trained and held-out
+    prompts apart, and time per image."""
+    from painters import judge
+
+    return judge.evaluate_painter(lambda prompt, n, seed: sample_images(model, prompt, n, seed=seed))

@@ -8,10 +8,14 @@ next: PNGs are written without timestamps, SVG charts with a fixed hash salt and
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import math
+import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -129,8 +133,6 @@ def provenance(checkpoint: str | None, seed: int | None, started: float) -> str:
 
     `started` is time.perf_counter() taken at the top of the snippet.
     """
-    import time
-
     from painters import store
 
     parts = []
@@ -145,3 +147,44 @@ def provenance(checkpoint: str | None, seed: int | None, started: float) -> str:
         parts.append(f"seed {seed}")
     parts.append(f"computed in {time.perf_counter() - started:.1f} s at build")
     return '<p class="provenance">' + " · ".join(parts) + "</p>"
+
+
+# --- timing every executed block of a build -----------------------------------------------------
+
+# snippet path -> seconds its block took in the latest build (the process-wide record of a build)
+BLOCK_SECONDS: dict[str, float] = {}
+
+
+def timed_formatter(source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any) -> str:
+    """markdown-exec's fence formatter, timed: mkdocs.yml routes every python fence through here.
+
+    Every executed block is recorded in BLOCK_SECONDS under the snippet file it includes, for
+    the "Computation times" page (the last page of the build, so it sees every other block).
+    """
+    from markdown_exec import formatter
+
+    start = time.perf_counter()
+    try:
+        return str(formatter(source, language, css_class, options, md, **kwargs))
+    finally:
+        if options.get("exec"):
+            BLOCK_SECONDS[_snippet_of(source)] = time.perf_counter() - start
+
+
+@functools.cache
+def _snippet_texts() -> dict[str, str]:
+    root = Path(__file__).resolve().parents[2] / "snippets"
+    return {p.read_text(encoding="utf-8").strip(): str(p.relative_to(root.parent)) for p in sorted(root.rglob("*.py"))}
+
+
+def _snippet_of(source: str) -> str:
+    return _snippet_texts().get(source.strip(), "inline block: " + source.strip().splitlines()[0][:60])
+
+
+def computation_times() -> str:
+    """A table of every executed block of this build, slowest first, with the total."""
+    rows = sorted(BLOCK_SECONDS.items(), key=lambda item: -item[1])
+    total = sum(BLOCK_SECONDS.values())
+    body = [(name, f"{seconds:.2f} s", percent(seconds / total) if total else "-") for name, seconds in rows]
+    body.append(("all blocks", f"{total:.2f} s", "100%"))
+    return table(body, ["block", "time", "share"])

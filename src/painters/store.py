@@ -207,3 +207,18 @@ def load_history(name: str, directory: Path = CHECKPOINTS) -> dict[str, list[flo
         raise CheckpointError(f"no loss history for {name!r} ({history_path}); run `{retrain_command(name)}`")
     data: dict[str, list[float]] = json.loads(history_path.read_text())
     return data
+
+
+def record_metrics(name: str, metrics: dict[str, Any], directory: Path = CHECKPOINTS) -> Manifest:
+    """Replace the metrics in a checkpoint's manifest (after checking the checkpoint is current).
+
+    For measurements taken after training, such as a re-evaluation with a newer judge; the
+    weights, and so their hash, do not change.
+    """
+    _, manifest = load_checkpoint(name, directory)
+    manifest.metrics = metrics
+    _, manifest_path, _ = _paths(name, directory)
+    tmp = manifest_path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(manifest.__dict__, indent=2, sort_keys=True) + "\n")
+    tmp.replace(manifest_path)
+    return manifest

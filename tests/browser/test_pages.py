@@ -1,0 +1,166 @@
+"""Every page of the built site, loaded in Chromium on a desktop and on a phone.
+
+Each page must: load every image (naturalWidth > 0) and draw every SVG it shows; log no
+console error and throw nothing; ask nothing of any host but 127.0.0.1; fit a 375 px phone
+without scrolling sideways; give every figure alt text that says what it shows; and open its
+collapsible answers on a click. Screenshots of each page at both widths are saved for people.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import DESKTOP, PHONE, SITE, built_pages, mkdocs_config, nav_files, page_url
+
+VIEWPORTS = ["desktop", "phone"]
+COUNTS = {"pages": set(), "images": 0, "svgs": 0}
+
+# Alt text that names the kind of thing instead of what it shows.
+GENERIC_ALT = re.compile(
+    r"^(an? |the )?(figure|fig|image|img|picture|pic|photo|diagram|chart|graph|plot|screenshot|icon|"
+    r"logo|grid|samples?|untitled)\b[\s.:#_-]*\d*[a-z]?$",
+    re.IGNORECASE,
+)
+FILENAME_ALT = re.compile(r"\.(png|jpe?g|gif|svg|webp)$|^data:", re.IGNORECASE)
+
+
+def alt_problem(text: str | None) -> str | None:
+    """Why an alt text (or ARIA label) does not say what a figure shows; None if it does."""
+    if text is None:
+        return "no alt text"
+    text = " ".join(text.split())
+    if not text:
+        return "empty alt text"
+    if GENERIC_ALT.match(text) or FILENAME_ALT.search(text):
+        return f"alt text {text!r} names the kind of thing, not what it shows"
+    if len(text.split()) < 3:
+        return f"alt text {text!r} is too short to say what it shows"
+    return None
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Sixteen renders of a red bicycle parked on a beach at sunset", True),
+        ("GAN samples after 5,000 steps: eight bicycles, all red", True),
+        (None, False),
+        ("", False),
+        ("   ", False),
+        ("Figure 1", False),
+        ("figure", False),
+        ("image", False),
+        ("Diagram 3b", False),
+        ("grid.png", False),
+        ("a chart", False),
+        ("red bike", False),
+    ],
+)
+def test_alt_text_rule(text, ok):
+    assert (alt_problem(text) is None) == ok
+
+
+def test_every_nav_page_was_built():
+    built = set(built_pages())
+    missing = [f for f in nav_files(mkdocs_config()["nav"]) if page_url(f) not in built]
+    assert not missing, f"pages in mkdocs.yml's nav but not in {SITE}: {missing} (stale site? run `make site`)"
+    assert len(built) >= 2
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_images_and_svgs_load(visits, page, viewport):
+    visit = visits(page, viewport)
+    facts = visit.facts
+    broken = [f"{i['where']!r} ({i['src']}...)" for i in facts["images"] if not i["complete"] or i["width"] == 0]
+    assert not broken, f"{visit.url} at {viewport}: images that did not load: {broken}"
+    empty = [
+        f"{s['where']!r} ({s['width']:.0f}x{s['height']:.0f}, {s['shapes']} shapes)"
+        for s in facts["svgs"]
+        if s["shown"] and (s["width"] < 1 or s["height"] < 1 or s["shapes"] == 0)
+    ]
+    assert not empty, f"{visit.url} at {viewport}: SVGs shown empty: {empty}"
+    assert not visit.failed, f"{visit.url} at {viewport}: failed requests: {visit.failed}"
+    COUNTS["pages"].add(page)
+    if viewport == "desktop":
+        COUNTS["images"] += len(facts["images"])
+        COUNTS["svgs"] += len(facts["svgs"])
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_no_console_error(visits, page, viewport):
+    visit = visits(page, viewport)
+    assert not visit.errors, f"{visit.url} at {viewport}:\n" + "\n".join(visit.errors)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_no_request_to_another_host(visits, page, viewport):
+    visit = visits(page, viewport)
+    assert not visit.foreign, f"{visit.url} at {viewport} asked other hosts for: {visit.foreign}"
+
+
+def test_no_horizontal_scroll_on_a_phone(visits, page):
+    facts = visits(page, "phone").facts
+    assert facts["clientWidth"] == PHONE["width"]
+    assert facts["scrollWidth"] <= facts["clientWidth"], (
+        f"{page or 'index'} scrolls sideways at {PHONE['width']} px: the page is {facts['scrollWidth']} px wide; "
+        f"sticking out: {facts['overflowing']}"
+    )
+
+
+def test_screenshots_were_saved(visits, page):
+    for viewport, size in (("desktop", DESKTOP), ("phone", PHONE)):
+        shot = visits(page, viewport).screenshot
+        assert shot is not None and shot.stat().st_size > 1000
+        from PIL import Image
+
+        with Image.open(shot) as picture:
+            assert picture.width == size["width"]
+            assert picture.height >= size["height"]
+
+
+def test_alt_text_says_what_each_figure_shows(visits, page):
+    facts = visits(page, "desktop").facts
+    problems = [
+        f"<img> in {i['where']!r}: {problem}"
+        for i in facts["images"]
+        if i["inContent"] and (problem := alt_problem(i["alt"]))
+    ]
+    problems += [
+        f"<{e['tag']} role=img> in {e['where']!r}: {problem}"
+        for e in facts["labelled"]
+        if (problem := alt_problem(e["label"]))
+    ]
+    assert not problems, f"{page or 'index'}:\n" + "\n".join(problems)
+
+
+def test_collapsible_answers_open_on_click(tab, page):
+    if "<details" not in (SITE / (page if page.endswith(".html") else page + "index.html")).read_text("utf-8"):
+        return
+    browser_tab, record = tab(page)
+    answers = browser_tab.locator(".md-content details:not([open])")
+    count = answers.count()
+    assert count > 0, f"{page}: the HTML has <details> but none is closed on load"
+    for i in range(count):
+        answer = answers.nth(0)  # the locator re-queries: an opened one drops out
+        summary = answer.locator(":scope > summary")
+        summary.scroll_into_view_if_needed()
+        summary.click()
+        browser_tab.wait_for_function("el => el.open", arg=answer.element_handle(), timeout=2000)
+        body = answer.locator(":scope > :not(summary)").first
+        body.wait_for(state="visible", timeout=2000)
+        assert body.bounding_box()["height"] > 0, f"{page}: answer {i + 1} opened but shows nothing"
+    assert browser_tab.locator(".md-content details:not([open])").count() == 0
+    assert not record.errors, record.errors
+
+
+def test_there_are_collapsible_answers_somewhere():
+    # The per-page test passes on a page without <details>; make sure it is not vacuous.
+    assert any("<details" in p.read_text("utf-8") for p in SITE.rglob("*.html"))
+
+
+def test_zz_counts(report):
+    """Not a check: adds what was checked to the closing summary."""
+    report.append(
+        f"pages checked: {len(COUNTS['pages'])}; images loaded: {COUNTS['images']}; "
+        f"inline SVGs in content: {COUNTS['svgs']} (desktop; each page also at 375 px)"
+    )
