@@ -149,9 +149,9 @@ def cmd_sample(args: argparse.Namespace) -> None:
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from painters import training
-
     import torch
+
+    from painters import training
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -220,7 +220,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--steps", type=_positive, default=None, help="override the number of training steps")
     p.add_argument("--name", default=None, help="checkpoint name (default: the family)")
     p.add_argument(
-        "--threads", type=_positive, default=None, help="torch CPU threads (default: all cores; 1 is faster on a busy machine)"
+        "--threads",
+        type=_positive,
+        default=None,
+        help="torch CPU threads (default: all cores; 1 is faster on a busy machine)",
     )
     p.set_defaults(run=cmd_train)
 
