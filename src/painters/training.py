@@ -14,7 +14,7 @@ import json
 import random
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -186,3 +186,38 @@ def paint(family: str, prompt: str, n: int, seed: int = 0, **options: Any) -> np
     np.save(tmp, images, allow_pickle=False)
     tmp.replace(path)
     return images
+
+
+@dataclass
+class FamilyReport:
+    """One painter measured for the pages: the judge's metrics and its time per image."""
+
+    family: str
+    trained: Any  # judge.Measurement over judge.EVAL_SCENES
+    held_out: Any  # judge.Measurement over world.HELD_OUT
+    seconds_batch_1: float
+    seconds_batch_64: float
+
+
+@functools.cache
+def measure_family(family: str, n: int = 64) -> FamilyReport:
+    """Measure a committed painter once per build (pages share the result): n samples for each
+    of the eight evaluation prompts and the four held-out ones, and live timings."""
+    from painters import judge, world
+
+    def painting(prompt: str, count: int, seed: int) -> np.ndarray:
+        return paint(family, prompt, count, seed)
+
+    model, _ = _loaded(family)
+    module = family_module(family)
+
+    def timed(batch: int) -> object:
+        return module.sample_images(model, world.SHARED_PROMPT, batch, seed=0)
+
+    return FamilyReport(
+        family=family,
+        trained=judge.measure(painting, judge.EVAL_SCENES, n),
+        held_out=judge.measure(painting, world.HELD_OUT, n),
+        seconds_batch_1=judge.seconds_per_image(timed, 1),
+        seconds_batch_64=judge.seconds_per_image(timed, 64, repeats=1),
+    )

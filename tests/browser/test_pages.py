@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import DESKTOP, PHONE, SITE, built_pages, mkdocs_config, nav_files, page_url
+from built_site import COUNTS, DESKTOP, PHONE, SITE, built_pages, count, mkdocs_config, nav_files, page_url
 
 VIEWPORTS = ["desktop", "phone"]
-COUNTS = {"pages": set(), "images": 0, "svgs": 0}
 
 # Alt text that names the kind of thing instead of what it shows.
 GENERIC_ALT = re.compile(
@@ -80,10 +79,9 @@ def test_images_and_svgs_load(visits, page, viewport):
     ]
     assert not empty, f"{visit.url} at {viewport}: SVGs shown empty: {empty}"
     assert not visit.failed, f"{visit.url} at {viewport}: failed requests: {visit.failed}"
-    COUNTS["pages"].add(page)
-    if viewport == "desktop":
-        COUNTS["images"] += len(facts["images"])
-        COUNTS["svgs"] += len(facts["svgs"])
+    COUNTS.setdefault("pages checked", set()).add(page)
+    count(f"images loaded ({viewport})", len(facts["images"]))
+    count(f"inline SVGs in content ({viewport})", len(facts["svgs"]))
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
@@ -138,29 +136,24 @@ def test_collapsible_answers_open_on_click(tab, page):
         return
     browser_tab, record = tab(page)
     answers = browser_tab.locator(".md-content details:not([open])")
-    count = answers.count()
-    assert count > 0, f"{page}: the HTML has <details> but none is closed on load"
-    for i in range(count):
-        answer = answers.nth(0)  # the locator re-queries: an opened one drops out
-        summary = answer.locator(":scope > summary")
+    closed = answers.count()
+    assert closed > 0, f"{page}: the HTML has <details> but none is closed on load"
+    count_opened = 0
+    for i in range(closed):
+        answer = answers.first.element_handle()  # the locator re-queries: an opened one drops out
+        summary = answer.query_selector(":scope > summary")
         summary.scroll_into_view_if_needed()
         summary.click()
-        browser_tab.wait_for_function("el => el.open", arg=answer.element_handle(), timeout=2000)
-        body = answer.locator(":scope > :not(summary)").first
-        body.wait_for(state="visible", timeout=2000)
+        browser_tab.wait_for_function("el => el.open", arg=answer, timeout=2000)
+        body = answer.query_selector(":scope > :not(summary)")
+        body.wait_for_element_state("visible", timeout=2000)
         assert body.bounding_box()["height"] > 0, f"{page}: answer {i + 1} opened but shows nothing"
+        count_opened += 1
     assert browser_tab.locator(".md-content details:not([open])").count() == 0
     assert not record.errors, record.errors
+    count("collapsible answers opened", count_opened)
 
 
 def test_there_are_collapsible_answers_somewhere():
     # The per-page test passes on a page without <details>; make sure it is not vacuous.
     assert any("<details" in p.read_text("utf-8") for p in SITE.rglob("*.html"))
-
-
-def test_zz_counts(report):
-    """Not a check: adds what was checked to the closing summary."""
-    report.append(
-        f"pages checked: {len(COUNTS['pages'])}; images loaded: {COUNTS['images']}; "
-        f"inline SVGs in content: {COUNTS['svgs']} (desktop; each page also at 375 px)"
-    )

@@ -1,0 +1,207 @@
+"""The site under test: where it is, its pages, how it is served and opened in Chromium.
+
+Shared by the tests in this folder (conftest.py holds only the fixtures). The site is one that
+is already built: `make site` writes `site/`; set `PAINTERS_SITE` to check another folder.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("PAINTERS_SITE", ROOT / "site")).resolve()
+ARTIFACTS = Path(os.environ.get("PAINTERS_ARTIFACTS", ROOT / "artifacts")).resolve()
+SCREENSHOTS = ARTIFACTS / "screenshots"
+NODE_MODULES = ROOT / "node_modules"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+# Playwright's own browser download fails here; Debian's Chromium needs these to run headless
+# as root and quietly (no update checks, no sync, no first-run pings to Google).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+HOST = "127.0.0.1"
+
+
+def mkdocs_config() -> dict[str, Any]:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    Loader.add_multi_constructor("!ENV", lambda *_: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def nav_files(nav: Any) -> Iterator[str]:
+    """Every Markdown file named in a (possibly nested) MkDocs nav."""
+    if isinstance(nav, str):
+        if not re.match(r"https?://", nav):
+            yield nav
+    elif isinstance(nav, list):
+        for entry in nav:
+            yield from nav_files(entry)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from nav_files(value)
+
+
+def page_url(markdown: str) -> str:
+    """Where MkDocs (use_directory_urls) writes docs/<markdown>: 'gan.md' -> 'gan/'."""
+    stem = markdown.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def built_pages(site: Path = SITE) -> list[str]:
+    """URL paths (relative to the site root) of every HTML page in a built site."""
+    pages = []
+    for path in sorted(site.rglob("*.html")):
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(("assets/", "search/")):
+            continue
+        pages.append(rel.removesuffix("index.html"))
+    return pages
+
+
+def site_prefix() -> str:
+    """The path the site is published under (from site_url), served here the same way."""
+    url = mkdocs_config().get("site_url") or ""
+    path = urlsplit(url).path.strip("/")
+    return f"/{path}/" if path else "/"
+
+
+def slug(page: str) -> str:
+    return page.strip("/").replace("/", "__").removesuffix(".html") or "index"
+
+
+class SiteHandler(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: pytest shows failures
+        pass
+
+    def translate_path(self, path: str) -> str:
+        # Serve the site under its published prefix; anything outside it is a 404.
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_site__")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob", "about") or parts.hostname == HOST
+
+
+@dataclass
+class Visit:
+    """What one load of one page at one viewport showed."""
+
+    url: str
+    errors: list[str] = field(default_factory=list)  # console errors and uncaught exceptions
+    foreign: list[str] = field(default_factory=list)  # requests to any host but 127.0.0.1 (refused)
+    failed: list[str] = field(default_factory=list)  # local requests that failed or answered >= 400
+    facts: dict[str, Any] = field(default_factory=dict)
+    screenshot: Path | None = None
+
+
+def open_tab(browser: Any, viewport: str, record: Visit, **options: Any) -> tuple[Any, Any]:
+    """A fresh context and tab that records errors into `record` and refuses foreign hosts."""
+    size = DESKTOP if viewport == "desktop" else PHONE
+    if viewport == "phone":
+        options = {"is_mobile": True, "has_touch": True, **options}
+    context = browser.new_context(viewport=size, **options)
+
+    def route(r: Any) -> None:
+        if is_local(r.request.url):
+            r.continue_()
+        else:
+            record.foreign.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    tab = context.new_page()
+    tab.on("console", lambda m: m.type == "error" and record.errors.append(f"console: {m.text}"))
+    tab.on("pageerror", lambda e: record.errors.append(f"uncaught: {e}"))
+    tab.on("requestfailed", lambda r: is_local(r.url) and record.failed.append(f"{r.url}: {r.failure}"))
+    tab.on("response", lambda r: r.status >= 400 and record.failed.append(f"{r.url}: HTTP {r.status}"))
+    return context, tab
+
+
+# --- one visit per page and viewport, shared by the tests ------------------------------------
+
+# Run inside the page: make every image load (lazy ones included), then describe images and SVGs.
+INSPECT = """async () => {
+  const images = [...document.images];
+  for (const img of images) {
+    if (!img.complete) {
+      img.loading = 'eager';
+      img.scrollIntoView();
+      await new Promise(ok => { img.onload = img.onerror = ok; setTimeout(ok, 5000); });
+    }
+  }
+  window.scrollTo(0, 0);
+  const where = el => {
+    const fig = el.closest('figure');
+    const cap = fig && fig.querySelector('figcaption');
+    return (cap ? cap.textContent : (el.closest('[id]') || {}).id || el.tagName).trim().slice(0, 80);
+  };
+  return {
+    images: images.map(img => ({
+      src: img.currentSrc.slice(0, 60),
+      alt: img.getAttribute('alt'),
+      complete: img.complete,
+      width: img.naturalWidth,
+      inContent: !!img.closest('.md-content'),
+      where: where(img),
+    })),
+    svgs: [...document.querySelectorAll('.md-content svg')].map(svg => {
+      const box = svg.getBoundingClientRect();
+      return {
+        role: svg.getAttribute('role'),
+        shown: svg.checkVisibility({visibilityProperty: true}),
+        width: box.width, height: box.height,
+        shapes: svg.querySelectorAll('path, rect, circle, line, polyline, polygon, text, use, ellipse').length,
+        where: where(svg),
+      };
+    }),
+    labelled: [...document.querySelectorAll('.md-content [role=img]')].map(el => ({
+      tag: el.tagName.toLowerCase(),
+      label: el.getAttribute('aria-label')
+        || (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean)
+             .map(id => (document.getElementById(id) || {}).textContent || '').join(' ')
+        || (el.querySelector(':scope > title') || {}).textContent || null,
+      where: where(el),
+    })),
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+    overflowing: [...document.querySelectorAll('body *')]
+      .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                    && el.checkVisibility() && !el.closest('.md-sidebar, [hidden]'))
+      .slice(0, 5)
+      .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+                 ? '.' + el.className.trim().split(/\\s+/).join('.') : '')),
+  };
+}"""
+
+#: What the tests checked, for the closing summary: {"pages": set(), "images": int, ...}.
+COUNTS: dict[str, Any] = {}
+
+
+def count(name: str, n: int = 1) -> None:
+    COUNTS[name] = COUNTS.get(name, 0) + n

@@ -1,0 +1,113 @@
+"""What a reader does with the site: switch light/dark, search for a term.
+
+Light and dark: the palette toggle must flip Material's `data-md-color-scheme` and the page's
+background, and every drawn figure (SVG diagrams shown as <img>, inline SVG charts) must read in
+both schemes. "Reads" is measured on what Chromium paints, not on the markup: in each scheme the
+figure's own pixels must span a text-grade contrast (WCAG's 4.5:1 between its 1st and 99th
+luminance percentile), and the figure must follow the page: bright on the light page, dark on
+the dark one, so it is neither black lines lost on slate nor a white block glaring out of it.
+Raster pictures (the painters' samples) are opaque pixels of the toy world and are not themed.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from built_site import SITE, count
+from PIL import Image
+
+SCHEMES = {"default": "light", "slate": "dark"}
+FIGURES = ".md-content img[src^='data:image/svg'], .md-content img[src$='.svg'], .md-content svg[role=img]"
+TEXT_CONTRAST = 4.5  # WCAG 2 AA for body text
+# Mean relative luminance of the figure as painted: above this on the light page, below on the dark.
+LIGHT_PAGE_MIN, DARK_PAGE_MAX = 0.35, 0.35
+
+SEARCHES = ["mode collapse", "classifier-free"]
+
+
+def luminance(rgb: np.ndarray) -> np.ndarray:
+    """WCAG relative luminance of sRGB colours (..., 3) in 0..255."""
+    c = rgb / 255.0
+    c = np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+    return c @ np.array([0.2126, 0.7152, 0.0722])
+
+
+def contrast(a: float, b: float) -> float:
+    return (max(a, b) + 0.05) / (min(a, b) + 0.05)
+
+
+def set_scheme(tab, scheme: str) -> str:
+    """Click Material's palette toggle until the page shows `scheme`; return the background."""
+    toggle = tab.locator("form[data-md-component=palette] label:visible")
+    for _ in range(4):  # auto -> light -> dark -> auto
+        if tab.evaluate("document.body.dataset.mdColorScheme") == scheme:
+            break
+        toggle.click()
+    assert tab.evaluate("document.body.dataset.mdColorScheme") == scheme, f"the toggle never showed {scheme}"
+    tab.wait_for_timeout(100)  # let the new palette paint
+    return tab.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+def painted(element) -> np.ndarray:
+    """The element as Chromium paints it on the page: (N, 3) RGB pixels."""
+    with Image.open(io.BytesIO(element.screenshot(animations="disabled"))) as picture:
+        return np.asarray(picture.convert("RGB"), dtype=float).reshape(-1, 3)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_light_dark_toggle_keeps_figures_readable(tab, page, viewport):
+    browser_tab, record = tab(page, viewport)
+    backgrounds = {}
+    problems = []
+    for scheme, name in SCHEMES.items():
+        backgrounds[scheme] = set_scheme(browser_tab, scheme)
+        for i, figure in enumerate(browser_tab.query_selector_all(FIGURES)):
+            if not figure.is_visible():  # e.g. inside a closed answer; the narrow twin of a wide diagram
+                continue
+            label = figure.get_attribute("alt") or figure.get_attribute("aria-label") or f"figure {i + 1}"
+            pixels = luminance(painted(figure))
+            low, high = np.percentile(pixels, [1, 99])
+            spread, mean = contrast(low, high), float(pixels.mean())
+            if spread < TEXT_CONTRAST:
+                problems.append(f"{name}: {label[:60]!r}: strongest contrast {spread:.1f}:1 < {TEXT_CONTRAST}:1")
+            if name == "light" and mean < LIGHT_PAGE_MIN:
+                problems.append(f"light: {label[:60]!r} is a dark block on the light page (mean {mean:.2f})")
+            if name == "dark" and mean > DARK_PAGE_MAX:
+                problems.append(f"dark: {label[:60]!r} glares on the dark page (mean {mean:.2f}): not themed")
+            count(f"figures checked in light and dark ({viewport})", name == "dark")
+    assert backgrounds["default"] != backgrounds["slate"], f"the page background stayed {backgrounds['default']}"
+    assert not problems, f"{record.url} at {viewport}:\n" + "\n".join(problems)
+    assert not record.errors, record.errors
+
+
+def test_the_site_has_themed_figures():
+    # The per-page test passes on a page without figures; make sure it is not vacuous.
+    assert any("data:image/svg" in p.read_text("utf-8") for p in SITE.rglob("*.html"))
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_finds(tab, query, viewport):
+    browser_tab, record = tab("", viewport)
+    if viewport == "phone":  # the search box hides behind the magnifier in the header
+        browser_tab.locator("label.md-header__button[for=__search]").click()
+    box = browser_tab.locator("input.md-search__input")
+    box.click()
+    box.press_sequentially(query, delay=20)  # type as a reader does, firing Material's key handlers
+    results = browser_tab.locator(".md-search-result__item")
+    results.first.wait_for(state="visible", timeout=10_000)
+    meta = browser_tab.locator(".md-search-result__meta").inner_text()
+    assert re.search(r"\d+ matching document", meta), meta
+    words = [w for w in re.split(r"\W+", query.lower()) if w]
+    marked = " ".join(browser_tab.locator(".md-search-result mark").all_inner_texts()).lower()
+    assert all(w in marked for w in words), f"results highlight {marked!r}, not every word of {query!r}"
+    # Following the first result lands on a page that says it.
+    browser_tab.locator(".md-search-result__link").first.click()
+    browser_tab.wait_for_load_state("networkidle")
+    text = browser_tab.locator("article").inner_text().lower()
+    assert query.lower() in text, f"{browser_tab.url} does not say {query!r}"
+    assert not record.errors, record.errors
+    assert not record.foreign, record.foreign
