@@ -38,3 +38,13 @@ lint: venv
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+
+# Retrain every committed checkpoint from scratch (slow: see the Performance page for times).
+# THREADS=1 is much faster than the default on a machine that is busy with other work.
+.PHONY: checkpoints bench
+checkpoints: venv
+	$(BIN)/python scripts/train_all.py $(if $(THREADS),--threads $(THREADS))
+
+# Build, serve-rebuild, test and sampling timings into benchmarks/bench.json (the Performance page).
+bench: venv
+	$(BIN)/python scripts/bench.py

@@ -41,7 +41,7 @@ class Config:
     d_lr_ratio: float = 2.0
     betas: tuple[float, float] = (0.0, 0.9)  # no momentum: the target moves every step
     mismatch: float = 0.5  # weight of "real image, wrong caption" as a fake for D
-    diversity: float = 1.0  # weight of the mode-seeking term: two z, one prompt, two pictures
+    diversity: float = 0.1  # weight of the mode-seeking term (two z, one prompt, two pictures)
     ema: float = 0.999  # decay of the sampling copy of the generator
 
     @classmethod
@@ -98,8 +98,7 @@ class Generator(nn.Module):
         self.stem = nn.Linear(cond, 4 * w * 4 * 4)
         self.norms = nn.ModuleList([ConditionalNorm(ch, cond) for ch in (4 * w, 2 * w, w)])
         self.convs = nn.ModuleList([nn.Conv2d(4 * w, 2 * w, 3, padding=1), nn.Conv2d(2 * w, w, 3, padding=1)])
-        self.to_rgb = nn.Conv2d(w, 3 * 4, 3, padding=1)
-        icnr_(self.to_rgb)
+        self.to_rgb = nn.Conv2d(w, 3, 3, padding=1)
         self.width = w
 
     def forward(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
@@ -110,7 +109,8 @@ class Generator(nn.Module):
             h = F.relu(norm(h, cond))
             h = conv(F.interpolate(h, scale_factor=2.0, mode="nearest"))  # 8x8, then 16x16
         h = F.relu(self.norms[2](h, cond))
-        return torch.tanh(F.pixel_shuffle(self.to_rgb(h), 2))  # (B, 3, 32, 32)
+        h = F.interpolate(h, scale_factor=2.0, mode="nearest")  # (B, w, 32, 32)
+        return torch.tanh(self.to_rgb(h))  # (B, 3, 32, 32)
 
 
 class Discriminator(nn.Module):

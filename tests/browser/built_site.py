@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
 HOST = "127.0.0.1"
+#: Material's two colour schemes, as `data-md-color-scheme` names them.
+SCHEMES = {"default": "light", "slate": "dark"}
 
 
 def mkdocs_config() -> dict[str, Any]:
@@ -205,3 +207,15 @@ COUNTS: dict[str, Any] = {}
 
 def count(name: str, n: int = 1) -> None:
     COUNTS[name] = COUNTS.get(name, 0) + n
+
+
+def set_scheme(tab: Any, scheme: str) -> str:
+    """Click Material's palette toggle until the page shows `scheme`; return the background."""
+    toggle = tab.locator("form[data-md-component=palette] label:visible")
+    for _ in range(4):  # auto -> light -> dark -> auto
+        if tab.evaluate("document.body.dataset.mdColorScheme") == scheme:
+            break
+        toggle.click()
+    assert tab.evaluate("document.body.dataset.mdColorScheme") == scheme, f"the toggle never showed {scheme}"
+    tab.wait_for_timeout(100)  # let the new palette paint
+    return tab.evaluate("getComputedStyle(document.body).backgroundColor")

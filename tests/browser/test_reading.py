@@ -16,10 +16,9 @@ import re
 
 import numpy as np
 import pytest
-from built_site import SITE, count
+from built_site import SCHEMES, SITE, count, set_scheme
 from PIL import Image
 
-SCHEMES = {"default": "light", "slate": "dark"}
 FIGURES = ".md-content img[src^='data:image/svg'], .md-content img[src$='.svg'], .md-content svg[role=img]"
 TEXT_CONTRAST = 4.5  # WCAG 2 AA for body text
 # Mean relative luminance of the figure as painted: above this on the light page, below on the dark.
@@ -37,18 +36,6 @@ def luminance(rgb: np.ndarray) -> np.ndarray:
 
 def contrast(a: float, b: float) -> float:
     return (max(a, b) + 0.05) / (min(a, b) + 0.05)
-
-
-def set_scheme(tab, scheme: str) -> str:
-    """Click Material's palette toggle until the page shows `scheme`; return the background."""
-    toggle = tab.locator("form[data-md-component=palette] label:visible")
-    for _ in range(4):  # auto -> light -> dark -> auto
-        if tab.evaluate("document.body.dataset.mdColorScheme") == scheme:
-            break
-        toggle.click()
-    assert tab.evaluate("document.body.dataset.mdColorScheme") == scheme, f"the toggle never showed {scheme}"
-    tab.wait_for_timeout(100)  # let the new palette paint
-    return tab.evaluate("getComputedStyle(document.body).backgroundColor")
 
 
 def painted(element) -> np.ndarray:
@@ -97,17 +84,28 @@ def test_search_finds(tab, query, viewport):
     box = browser_tab.locator("input.md-search__input")
     box.click()
     box.press_sequentially(query, delay=20)  # type as a reader does, firing Material's key handlers
-    results = browser_tab.locator(".md-search-result__item")
-    results.first.wait_for(state="visible", timeout=10_000)
+    words = [w for w in re.split(r"\W+", query.lower()) if w]
+    # Results update as each key lands: wait for those of the whole query, every word marked.
+    browser_tab.wait_for_function(
+        """words => {
+            const marked = [...document.querySelectorAll('.md-search-result mark')]
+                .map(m => m.textContent.toLowerCase()).join(' ');
+            return words.every(w => marked.includes(w));
+        }""",
+        arg=words,
+        timeout=10_000,
+    )
     meta = browser_tab.locator(".md-search-result__meta").inner_text()
     assert re.search(r"\d+ matching document", meta), meta
-    words = [w for w in re.split(r"\W+", query.lower()) if w]
-    marked = " ".join(browser_tab.locator(".md-search-result mark").all_inner_texts()).lower()
-    assert all(w in marked for w in words), f"results highlight {marked!r}, not every word of {query!r}"
-    # Following the first result lands on a page that says it.
-    browser_tab.locator(".md-search-result__link").first.click()
+    count("searches that found their term", 1)
+    # A result quotes the term, and following it lands on a page that says it.
+    hit = browser_tab.locator(".md-search-result__link").filter(has_text=re.compile(re.escape(query), re.I))
+    assert hit.count() > 0, f"no result quotes {query!r}: " + " | ".join(
+        t[:80] for t in browser_tab.locator(".md-search-result__link").all_inner_texts()[:5]
+    )
+    hit.first.click()
     browser_tab.wait_for_load_state("networkidle")
-    text = browser_tab.locator("article").inner_text().lower()
+    text = " ".join(browser_tab.locator("article").text_content().split()).lower()  # closed answers too
     assert query.lower() in text, f"{browser_tab.url} does not say {query!r}"
     assert not record.errors, record.errors
     assert not record.foreign, record.foreign

@@ -1,0 +1,20 @@
+import json
+from pathlib import Path
+
+from painters import figures
+
+# The latest committed run of `make bench` (scripts/bench.py), with the machine it ran on.
+bench = json.loads(Path("benchmarks/bench.json").read_text())
+machine = bench["machine"]
+load = f"{machine['load average before'][0]:.1f} before, {machine['load average after'][0]:.1f} after"
+print(f"<p>Measured on {machine['date']}: {machine['hardware']}, torch {machine['torch']}; load average {load}.</p>")
+
+targets = bench["targets"]
+site = [(k, f"{bench[k]:.1f}", f"<= {targets[k]:g}" if k in targets else "") for k in
+        ("cold build (s)", "warm build (s)", "serve rebuild (s)", "make test (s)") if k in bench]  # fmt: skip
+print(figures.table(site, ["what", "seconds", "target"]))
+
+columns = ["batch 1 (ms/image)", "batch 64 (ms/image)", "floor, batch 64 (ms/image)", "sampler / floor"]
+columns.append("batch 1, x fastest")
+rows = [(family, *(row.get(c, "-") for c in columns)) for family, row in bench["painters"].items()]
+print(figures.table(rows, ["painter", *columns]))
