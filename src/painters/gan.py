@@ -68,25 +68,12 @@ class ConditionalNorm(nn.Module):
         return self.norm(x) * (1 + gamma) + beta
 
 
-def icnr_(conv: nn.Conv2d, factor: int = 2) -> None:
-    """ICNR init (Aitken et al., 2017): before training, PixelShuffle acts as nearest upsampling.
-
-    All factor**2 sub-pixels of an output channel start with the same kernel, so the first
-    pictures have no checkerboard for the discriminator to latch on to.
-    """
-    out, cin, kh, kw = conv.weight.shape
-    base = torch.empty(out // factor**2, cin, kh, kw)
-    nn.init.kaiming_normal_(base)
-    conv.weight.data.copy_(base.repeat_interleave(factor**2, dim=0))
-    if conv.bias is not None:
-        nn.init.zeros_(conv.bias)
-
-
 class Generator(nn.Module):
-    """(z, tokens) -> image: 4x4 -> 8x8 -> 16x16 with nearest upsampling, PixelShuffle to 32x32.
+    """(z, tokens) -> image: 4x4 -> 8x8 -> 16x16 -> 32x32, nearest upsampling then a conv.
 
-    Nothing runs a convolution at 32x32: the last conv makes 12 channels at 16x16 that
-    PixelShuffle rearranges into 3 channels at 32x32 (the cheap route on a CPU).
+    Only the last conv runs at 32x32, and it is narrow in its output (3 channels). Nearest
+    upsampling before a conv cannot make the checkerboard texture that transposed convs,
+    or PixelShuffle from a random init, leave (Odena et al., 2016).
     """
 
     def __init__(self, c: Config) -> None:

@@ -105,7 +105,9 @@ def test_axe_finds_nothing_serious(tab, page, scheme):
 
 def test_every_baseline_entry_is_explained_and_still_needed(request):
     for known in BASELINE:
-        assert re.match(r"[a-z-]+$", known.rule) and known.where and len(known.reason) > 40
+        assert re.match(r"[a-z-]+$", known.rule), known
+        assert known.where, known
+        assert len(known.reason) > 40, known
     # Only meaningful after the per-page runs above: skip when they were deselected.
     ran = [i for i in request.session.items if i.originalname == "test_axe_finds_nothing_serious"]
     if not ran or request.session.testsfailed:

@@ -12,6 +12,7 @@ import re
 
 import pytest
 from built_site import COUNTS, DESKTOP, PHONE, SITE, built_pages, count, mkdocs_config, nav_files, page_url
+from PIL import Image
 
 VIEWPORTS = ["desktop", "phone"]
 
@@ -108,9 +109,8 @@ def test_no_horizontal_scroll_on_a_phone(visits, page):
 def test_screenshots_were_saved(visits, page):
     for viewport, size in (("desktop", DESKTOP), ("phone", PHONE)):
         shot = visits(page, viewport).screenshot
-        assert shot is not None and shot.stat().st_size > 1000
-        from PIL import Image
-
+        assert shot is not None
+        assert shot.stat().st_size > 1000
         with Image.open(shot) as picture:
             assert picture.width == size["width"]
             assert picture.height >= size["height"]
