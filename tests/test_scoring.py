@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from painters import scoring
 from painters.scoring import (
     LESSON_ROWS,
     LESSON_WEIGHTS,
@@ -142,3 +143,45 @@ def test_worked_example_snippet_uses_the_lessons_rows(capsys):
     namespace = runpy.run_path(str(ROOT / "snippets" / "compare" / "worked_example.py"))
     assert tuple(namespace["rows"]) == LESSON_ROWS
     assert capsys.readouterr().out.strip() == score_table_html(LESSON_ROWS, LESSON_WEIGHTS)
+
+
+# --- measured rows ------------------------------------------------------------------------------
+
+
+def test_ratio_maps_to_ten_at_one_and_five_at_half_or_double():
+    assert scoring.ten_from_ratio(1.0) == 10.0
+    assert scoring.ten_from_ratio(0.5) == pytest.approx(5.0)
+    assert scoring.ten_from_ratio(2.0) == pytest.approx(5.0)
+    assert scoring.ten_from_ratio(0.0) == 0.0
+    with pytest.raises(ValueError, match="finite"):
+        scoring.ten_from_ratio(float("nan"))
+
+
+def test_measured_ratings_use_the_lesson_scale_and_reject_shares_outside_0_1():
+    row = scoring.measured_ratings("diffusion", sharpness_ratio=0.8, all_four=0.9, diversity_ratio=1.25, seconds=0.01)
+    assert (row.sharpness, row.prompt_match, row.diversity) == (8.0, 9.0, 8.0)
+    with pytest.raises(ValueError, match=r"all_four is 1\.5"):
+        scoring.measured_ratings("gan", 1.0, 1.5, 1.0, 0.01)
+
+
+def test_latency_speed_score_sees_milliseconds_where_the_lessons_saturates():
+    assert scoring.speed_score(0.001) == pytest.approx(scoring.speed_score(0.1), abs=0.1)  # saturated
+    assert scoring.latency_speed_score(0.001, fastest=0.001) == 10.0
+    assert scoring.latency_speed_score(0.01, fastest=0.001) == pytest.approx(6.0)
+    assert scoring.latency_speed_score(100.0, fastest=0.001) == 1.0  # floored
+    with pytest.raises(ValueError, match="positive"):
+        scoring.latency_speed_score(0.0, fastest=0.001)
+
+
+def test_honest_reading_is_generated_from_the_rows():
+    measured = [
+        scoring.Ratings("GAN", 9, 2, 3, 0.001),
+        scoring.Ratings("VAE", 4, 6, 7, 0.002),
+        scoring.Ratings("Diffusion", 8, 9, 9, 0.05),
+        scoring.Ratings("Autoregressive", 7, 8, 8, 0.2),
+    ]
+    text = scoring.honest_reading(scoring.LESSON_ROWS, measured)
+    assert "Best on sharpness: the lesson says Diffusion, we measured GAN (disagrees)" in text
+    assert "Best on prompt match: the lesson says Diffusion, we measured Diffusion (agrees)" in text
+    assert "200 times slower" in text
+    assert scoring.ranking(measured)[0] == "Diffusion"
