@@ -37,7 +37,7 @@ lint: venv
 	$(BIN)/mypy src
 
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build artifacts .pytest_cache .mypy_cache .ruff_cache
 
 # Retrain every committed checkpoint from scratch (slow: see the Performance page for times).
 # THREADS=1 is much faster than the default on a machine that is busy with other work.
@@ -48,3 +48,49 @@ checkpoints: venv
 # Build, serve-rebuild, test and sampling timings into benchmarks/bench.json (the Performance page).
 bench: venv
 	$(BIN)/python scripts/bench.py
+
+# --- The whole gate: `make check` -------------------------------------------------------------
+# lint, the fast tests, a strict build, then the built site as a reader's browser sees it
+# (tests/browser: every page in Chromium at desktop and phone width, light/dark, search, axe-core,
+# links, vnu) and a second clean build compared byte for byte (tests/test_determinism.py).
+# Needs Debian's chromium and Java 17+ on the machine (.ci/run installs them); the Python and
+# Node tools come from the `check` extra and package.json.
+.PHONY: check check-tools browser determinism lighthouse
+CHECK_STAMP := $(VENV)/.installed-check
+NODE_STAMP := node_modules/.installed
+DETERMINISM := build/determinism
+
+check: check-tools lint test site browser determinism
+	@echo "make check: all passed"
+
+check-tools: $(CHECK_STAMP) $(NODE_STAMP)
+
+$(CHECK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[docs,test,dev,check]'
+	touch $@
+
+# --ignore-scripts: vnu-jar's postinstall would look for (and try to download) a Java; the jar
+# itself ships in the package, and Java comes from Debian.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Checks the site in site/ as it is: run `make site` first (make check does).
+browser: check-tools
+	$(BIN)/pytest -p no:cacheprovider tests/browser
+
+# A second strict build in a fresh copy of the working tree, with its own empty .cache/, then
+# the comparison with site/. PYTHONPATH makes the copy import its own src/ (and so use its own
+# checkpoints/ and .cache/) instead of the editable install's.
+determinism: venv site
+	rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)/tree
+	git ls-files -z --cached --others --exclude-standard \
+		| tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C $(DETERMINISM)/tree
+	cd $(DETERMINISM)/tree && PYTHONPATH=src $(CURDIR)/$(BIN)/mkdocs build --strict --site-dir ../site
+	PAINTERS_SITE_B=$(DETERMINISM)/site PAINTERS_TREE_B=$(CURDIR)/$(DETERMINISM)/tree \
+		$(BIN)/pytest -p no:cacheprovider tests/test_determinism.py
+
+# Lighthouse (desktop and mobile) on the home page and one chapter into benchmarks/lighthouse.json,
+# shown on the Performance page. Reported, not gated, so not part of `make check`.
+lighthouse: check-tools site
+	$(BIN)/python scripts/lighthouse.py

@@ -27,11 +27,11 @@ def test_encoder_and_decoder_shapes() -> None:
     model = vae.build(config)
     x = torch.rand(4, 3, 32, 32) * 2 - 1
     tokens = torch.tensor([world.encode(PROMPT)] * 4)
-    eps = torch.randn(4, config.latent_channels, 4, 4)
+    eps = torch.randn(4, config.latent_dim)
     out = model(x, tokens, eps)
-    assert out["mu"].shape == out["logvar"].shape == (4, config.latent_channels, 4, 4)
+    assert out["mu"].shape == out["logvar"].shape == (4, config.latent_dim)
     assert out["x_hat"].shape == (4, 3, 32, 32)
-    assert vae.latent_size(model) == config.latent_channels * 16
+    assert vae.latent_size(model) == config.latent_dim
 
 
 def test_the_loss_falls_within_a_few_dozen_steps(trained) -> None:
@@ -47,12 +47,13 @@ def test_reconstruct_encode_decode_and_interpolate(trained) -> None:
     assert rebuilt.shape == (3, 32, 32, 3)
     assert rebuilt.dtype == np.uint8
     mu, logvar = vae.encode_images(model, images, [PROMPT] * 3)
-    assert mu.shape == logvar.shape == (3, model.config.latent_channels, 4, 4)
+    assert mu.shape == logvar.shape == (3, model.config.latent_dim)
     np.testing.assert_array_equal(vae.decode_latents(model, mu, PROMPT), rebuilt)
     z = vae.prior_latents(model, 2, seed=1)
     strip = vae.interpolate(model, PROMPT, z[0], z[1], steps=5)
     assert strip.shape == (5, 32, 32, 3)
-    np.testing.assert_array_equal(strip[0], vae.decode_latents(model, z[:1], PROMPT)[0])
+    ends = vae.decode_latents(model, z, PROMPT).astype(int)
+    assert np.abs(strip[[0, -1]].astype(int) - ends).max() <= 1  # the path starts and ends at z_a, z_b
     with pytest.raises(ValueError, match="prompts"):
         vae.reconstruct(model, images, [PROMPT] * 2)
 

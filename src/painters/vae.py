@@ -33,7 +33,7 @@ from painters.nn import TextEncoder, to_pixels, to_tensor
 
 @dataclass
 class Config:
-    latent_channels: int = 8  # z is (latent_channels, 4, 4): 128 numbers for 3072 pixel values
+    latent_dim: int = 32  # numbers in z, against 3072 pixel values
     width: int = 64  # channels at 16x16; doubled at 8x8 and again at 4x4
     text_dim: int = 64
     beta: float = 1.0  # weight of the KL term; 1 is the true ELBO
@@ -45,7 +45,7 @@ class Config:
     @classmethod
     def tiny(cls) -> Config:
         """A few-second configuration for tests."""
-        return cls(latent_channels=2, width=8, text_dim=16, steps=30, batch=16, lr=3e-3)
+        return cls(latent_dim=4, width=8, text_dim=16, steps=30, batch=16, lr=3e-3)
 
 
 # --- networks --------------------------------------------------------------------------------
@@ -65,7 +65,7 @@ class FiLM(nn.Module):
 
 
 class Encoder(nn.Module):
-    """(image, prompt vector) -> mean and log-variance of q(z | x, text), each (B, C, 4, 4)."""
+    """(image, prompt vector) -> mean and log-variance of q(z | x, text), each (B, latent_dim)."""
 
     def __init__(self, c: Config) -> None:
         super().__init__()
@@ -79,12 +79,12 @@ class Encoder(nn.Module):
         self.film8 = FiLM(2 * w, c.text_dim)
         self.down = nn.Conv2d(2 * w, 4 * w, 4, stride=2, padding=1)  # (B, 4w, 4, 4)
         self.film4 = FiLM(4 * w, c.text_dim)
-        self.head = nn.Conv2d(4 * w, 2 * c.latent_channels, 1)
+        self.head = nn.Linear(4 * w * 4 * 4, 2 * c.latent_dim)
 
     def forward(self, x: torch.Tensor, text: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         h = self.film8(self.stem(x), text)
         h = self.film4(self.down(h), text)
-        mu, logvar = self.head(h).chunk(2, dim=1)
+        mu, logvar = self.head(h.flatten(1)).chunk(2, dim=1)
         return mu, logvar.clamp(-12, 6)
 
 
@@ -94,7 +94,8 @@ class Decoder(nn.Module):
     def __init__(self, c: Config) -> None:
         super().__init__()
         w = c.width
-        self.inp = nn.Conv2d(c.latent_channels, 4 * w, 3, padding=1)
+        self.inp = nn.Linear(c.latent_dim + c.text_dim, 4 * w * 4 * 4)
+        self.width = w
         self.film4 = FiLM(4 * w, c.text_dim)
         self.conv4 = nn.Conv2d(4 * w, 4 * w, 3, padding=1)
         self.film4b = FiLM(4 * w, c.text_dim)
@@ -106,7 +107,8 @@ class Decoder(nn.Module):
         icnr_(self.to_rgb)
 
     def forward(self, z: torch.Tensor, text: torch.Tensor) -> torch.Tensor:
-        h = self.film4(self.inp(z), text)  # (B, 4w, 4, 4)
+        h = self.inp(torch.cat([z, text], dim=1)).view(-1, 4 * self.width, 4, 4)
+        h = self.film4(h.contiguous(memory_format=torch.channels_last), text)  # (B, 4w, 4, 4)
         h = self.film4b(self.conv4(h), text)
         h = self.film8(self.conv8(F.interpolate(h, scale_factor=2.0, mode="nearest")), text)  # 8x8
         h = self.film16(self.conv16(F.interpolate(h, scale_factor=2.0, mode="nearest")), text)  # 16x16
@@ -146,7 +148,7 @@ def build(config: Config) -> VAE:
 
 def latent_size(model: VAE) -> int:
     """How many numbers the latent keeps per picture (against 3072 pixel values)."""
-    return model.config.latent_channels * 4 * 4
+    return model.config.latent_dim
 
 
 # --- loss ------------------------------------------------------------------------------------
@@ -180,7 +182,7 @@ def _tokens(prompts: str | Sequence[str] | torch.Tensor, n: int) -> torch.Tensor
 def encode_images(
     model: VAE, images: np.ndarray, prompts: str | Sequence[str] | torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean and log-variance of q(z | x, text) for (N, 32, 32, 3) uint8 images: (N, C, 4, 4) each."""
+    """Mean and log-variance of q(z | x, text) for (N, 32, 32, 3) uint8 images: (N, latent_dim) each."""
     model.eval()
     x = to_tensor(images).contiguous(memory_format=torch.channels_last)
     return model.encoder(x, model.text(_tokens(prompts, len(images))))
@@ -188,7 +190,7 @@ def encode_images(
 
 @torch.no_grad()
 def decode_latents(model: VAE, z: torch.Tensor, prompts: str | Sequence[str] | torch.Tensor) -> np.ndarray:
-    """Pictures (N, 32, 32, 3) uint8 from latents z (N, C, 4, 4) and prompts."""
+    """Pictures (N, 32, 32, 3) uint8 from latents z (N, latent_dim) and prompts."""
     model.eval()
     return to_pixels(model.decoder(z, model.text(_tokens(prompts, len(z)))))
 
@@ -200,8 +202,8 @@ def reconstruct(model: VAE, images: np.ndarray, prompts: str | Sequence[str] | t
 
 
 def prior_latents(model: VAE, n: int, seed: int = 0, temperature: float = 1.0) -> torch.Tensor:
-    """n draws of z from the prior N(0, I) (scaled by temperature): (n, C, 4, 4)."""
-    shape = (n, model.config.latent_channels, 4, 4)
+    """n draws of z from the prior N(0, I) (scaled by temperature): (n, latent_dim)."""
+    shape = (n, model.config.latent_dim)
     return temperature * torch.randn(shape, generator=torch.Generator().manual_seed(seed))
 
 
@@ -214,7 +216,7 @@ def sample_images(model: VAE, prompt: str, n: int, seed: int = 0, *, temperature
 def interpolate(
     model: VAE, prompt: str, z_a: torch.Tensor, z_b: torch.Tensor, steps: int, *, spherical: bool = True
 ) -> np.ndarray:
-    """Pictures along a path from z_a to z_b (each (C, 4, 4)): (steps, 32, 32, 3) uint8.
+    """Pictures along a path from z_a to z_b (each (latent_dim,)): (steps, 32, 32, 3) uint8.
 
     The spherical path (slerp) keeps every point as likely under N(0, I) as its ends; the
     straight line passes close to the origin, where no training latent lives.
@@ -251,7 +253,7 @@ def train(
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.steps, pct_start=0.1)
 
     def step(i: int, batch: training.Batch) -> dict[str, float]:
-        eps = torch.randn(len(batch), config.latent_channels, 4, 4, generator=generator).to(device)
+        eps = torch.randn(len(batch), config.latent_dim, generator=generator).to(device)
         terms = elbo_terms(model, batch.images, batch.tokens, eps)
         loss = terms["recon"] + config.beta * terms["kl"]  # the negative (beta-)ELBO, per image
         optimizer.zero_grad(set_to_none=True)
@@ -308,7 +310,7 @@ def evaluate(model: VAE, n: int = 64) -> dict[str, Any]:
         "all four": round(float(np.mean(matches)), 4),
     }
     mu, logvar = encode_images(model, real, prompts)
-    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar)  # (N, C, 4, 4)
+    kl = 0.5 * (mu**2 + logvar.exp() - 1 - logvar)  # (N, latent_dim)
     out["latent"] = {
         "numbers": latent_size(model),
         "pixel_values": 3 * world.SIZE * world.SIZE,

@@ -28,6 +28,7 @@ from built_site import (
     SiteHandler,
     Visit,
     built_pages,
+    count,
     open_tab,
     site_prefix,
     slug,
@@ -44,9 +45,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if SCREENSHOTS.exists():
-        shots = sum(1 for _ in SCREENSHOTS.rglob("*.png"))
-        terminalreporter.write_line(f"screenshots ({shots}): {SCREENSHOTS}")
+    if COUNTS.get("screenshots saved"):
+        terminalreporter.write_line(f"screenshots of every page, desktop and phone: {SCREENSHOTS}")
     for name, value in COUNTS.items():
         terminalreporter.write_line(f"{name}: {len(value) if isinstance(value, set) else value}")
 
@@ -111,6 +111,7 @@ def visits(browser: Any, base_url: str) -> Any:
         record.screenshot = SCREENSHOTS / viewport / f"{slug(page)}.png"
         record.screenshot.parent.mkdir(parents=True, exist_ok=True)
         tab.screenshot(path=str(record.screenshot), full_page=True, animations="disabled")
+        count("screenshots saved")
         context.close()
         cache[page, viewport] = record
         return record
