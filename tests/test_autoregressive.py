@@ -16,7 +16,7 @@ def model():
 
 def test_tokenizer_round_trip_shapes(model):
     x = torch.rand(2, 3, 32, 32) * 2 - 1
-    ids, h = model.tokenizer.encode(x)
+    ids, _ = model.tokenizer.encode(x)
     assert ids.shape == (2, ar.LENGTH)
     assert model.tokenizer.decode(ids).shape == (2, 3, 32, 32)
 
@@ -71,7 +71,8 @@ def test_forcing_a_token_keeps_it_and_the_prefix(model):
 def test_sampling_shapes_determinism_and_partial_decode(model):
     a = ar.sample_images(model, world.SHARED_PROMPT, 2, seed=4)
     b = ar.sample_images(model, world.SHARED_PROMPT, 2, seed=4)
-    assert a.shape == (2, 32, 32, 3) and a.dtype == np.uint8
+    assert a.shape == (2, 32, 32, 3)
+    assert a.dtype == np.uint8
     assert np.array_equal(a, b)
     part = ar.decode_tokens(model, torch.zeros((1, 8), dtype=torch.long))
     assert part.shape == (1, 32, 32, 3)

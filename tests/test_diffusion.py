@@ -44,7 +44,8 @@ def test_sampling_shapes_and_determinism():
     a = diffusion.sample_images(model, world.SHARED_PROMPT, 3, seed=5, steps=3)
     b = diffusion.sample_images(model, world.SHARED_PROMPT, 3, seed=5, steps=3)
     c = diffusion.sample_images(model, world.SHARED_PROMPT, 3, seed=6, steps=3)
-    assert a.shape == (3, 32, 32, 3) and a.dtype == np.uint8
+    assert a.shape == (3, 32, 32, 3)
+    assert a.dtype == np.uint8
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)
 

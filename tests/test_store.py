@@ -39,7 +39,7 @@ def test_corrupt_weights_are_refused(tmp_path):
     data = bytearray(path.read_bytes())
     data[-1] ^= 0xFF
     path.write_bytes(bytes(data))
-    with pytest.raises(store.CheckpointError, match="corrupt.*python -m painters train judge"):
+    with pytest.raises(store.CheckpointError, match=r"corrupt.*python -m painters train judge"):
         store.load_checkpoint("judge", tmp_path)
 
 
@@ -71,7 +71,7 @@ def test_stale_source_is_refused(tmp_path):
     manifest = json.loads(path.read_text())
     manifest["source_hash"] = "0" * 64  # as if judge.py had changed since training
     path.write_text(json.dumps(manifest))
-    with pytest.raises(store.CheckpointError, match="stale.*python -m painters train judge"):
+    with pytest.raises(store.CheckpointError, match=r"stale.*python -m painters train judge"):
         store.load_checkpoint("judge", tmp_path)
 
 

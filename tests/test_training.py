@@ -7,7 +7,8 @@ from painters import judge, store, training
 
 
 def _tiny_judge(tmp_path, name):
-    overrides = {"width": 8, "features": 16, "steps": 6, "batch": 8, "negatives": 4, "real_images": 64, "empty_images": 8}
+    overrides = {"width": 8, "features": 16, "steps": 6, "batch": 8, "negatives": 4}
+    overrides |= {"real_images": 64, "empty_images": 8}
     return training.train_and_save("judge", name=name, overrides=overrides, directory=tmp_path, progress=False)
 
 
