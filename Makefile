@@ -50,7 +50,7 @@ bench: venv
 	$(BIN)/python scripts/bench.py
 
 # --- The whole gate: `make check` -------------------------------------------------------------
-# lint, the fast tests, a strict build, then the built site as a reader's browser sees it
+# lint, a strict build, the fast tests, then the built site as a reader's browser sees it
 # (tests/browser: every page in Chromium at desktop and phone width, light/dark, search, axe-core,
 # links, vnu) and a second clean build compared byte for byte (tests/test_determinism.py).
 # Needs Debian's chromium and Java 17+ on the machine (.ci/run installs them); the Python and
@@ -60,7 +60,9 @@ CHECK_STAMP := $(VENV)/.installed-check
 NODE_STAMP := node_modules/.installed
 DETERMINISM := build/determinism
 
-check: check-tools lint test site browser determinism
+# The strict build comes before the tests: it samples every painter cold into .cache/, and the
+# tests' run of the same page code (Sybil) then finds those samples instead of drawing them again.
+check: check-tools lint site test browser determinism
 	@echo "make check: all passed"
 
 check-tools: $(CHECK_STAMP) $(NODE_STAMP)

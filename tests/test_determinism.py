@@ -178,7 +178,12 @@ def test_two_clean_builds_are_identical():
     pages = sum(1 for p in b.rglob("*.html"))
     figs = sum(len(figures(p.read_text("utf-8"))) for p in b.rglob("*.html"))
     print(f"determinism: compared {compared} files ({pages} pages, {figs} figures) of {SITE_A} and {b}")
-    assert not problems, f"{len(problems)} difference(s) between two clean builds:\n" + "\n".join(problems)
+    hint = (
+        "\nA number that is a wall-clock time measured while building may differ: mark it in the page "
+        '(<span class="measured">15.0 ms</span>; see VOLATILE in tests/test_determinism.py). Anything else '
+        "is a build that depends on more than its commit: a seed, an unsorted listing, a date, a cache."
+    )
+    assert not problems, f"{len(problems)} difference(s) between two clean builds:\n" + "\n".join(problems) + hint
 
 
 # --- the comparer, on small made-up builds ------------------------------------------------------

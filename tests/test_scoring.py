@@ -183,5 +183,5 @@ def test_honest_reading_is_generated_from_the_rows():
     text = scoring.honest_reading(scoring.LESSON_ROWS, measured)
     assert "Best on sharpness: the lesson says Diffusion, we measured GAN (disagrees)" in text
     assert "Best on prompt match: the lesson says Diffusion, we measured Diffusion (agrees)" in text
-    assert "200 times slower" in text
+    assert "200</span> times slower" in text
     assert scoring.ranking(measured)[0] == "Diffusion"

@@ -7,5 +7,6 @@ for r in measured:
     lesson = scoring.lesson_score(r.sharpness, r.prompt_match, r.diversity, r.seconds).total
     speed = scoring.latency_speed_score(r.seconds, fastest)  # 10 for the fastest, -4 per tenfold
     aware = 0.35 * r.sharpness + 0.35 * r.prompt_match + 0.20 * r.diversity + 0.10 * speed
-    rows.append((r.family, f"{r.seconds * 1000:.2f} ms", f"{lesson:.2f}", f"{speed:.2f}", f"{aware:.2f}"))
+    cells = (f"{r.seconds * 1000:.2f} ms", f"{lesson:.2f}", f"{speed:.2f}", f"{aware:.2f}")
+    rows.append((r.family, *(figures.measured(c) for c in cells)))  # all depend on live timings
 print(figures.table(rows, ["painter", "time per image", "lesson score", "latency-aware speed", "latency-aware score"]))

@@ -73,6 +73,8 @@ def tiles(image: np.ndarray, scale: int = 1) -> np.ndarray:
 
 
 def _check_output(path: Path) -> None:
+    if not str(path).strip() or path.name in ("", ".", ".."):
+        raise UsageError("output path is empty: name a .png file, e.g. -o grid.png")
     if path.suffix.lower() != ".png":
         raise UsageError(f"output {path}: only .png is written; name it e.g. {path.with_suffix('.png').name}")
     parent = path.parent if str(path.parent) else Path(".")

@@ -32,6 +32,16 @@ FAMILY_COLOURS = {
 }
 
 
+class Html(str):
+    """Text that is already HTML: table() puts it in a cell as is, without escaping."""
+
+
+def measured(text: str) -> Html:
+    """Mark a wall-clock time measured during this build: it honestly differs from one build to
+    the next, and the determinism check skips what is marked so."""
+    return Html(f'<span class="measured">{html.escape(text)}</span>')
+
+
 def png_data_uri(image: np.ndarray) -> str:
     """A uint8 (H, W, 3) array as an inline PNG data URI (deterministic bytes)."""
     buffer = io.BytesIO()
@@ -76,6 +86,8 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str], *, caption: s
     """A plain HTML table; floats are shown with 2 decimals, everything else as str()."""
 
     def cell(v: object) -> str:
+        if isinstance(v, Html):
+            return str(v)
         if isinstance(v, float):
             return f"{v:.2f}"
         return html.escape(str(v))
@@ -90,23 +102,30 @@ def percent(x: float) -> str:
     return f"{100 * x:.0f}%"
 
 
-def svg_chart(figure: object, alt: str) -> str:
-    """A matplotlib figure as inline SVG (no date, fixed ids), closed afterwards."""
+def svg_chart(figure: object, alt: str, *, from_timings: bool = False) -> str:
+    """A matplotlib figure as inline SVG (no date, fixed ids), closed afterwards.
+
+    Chart text is drawn in currentColor, so it takes the page's text colour in light and dark
+    mode. from_timings=True marks a chart drawn from build-time timings (see measured())."""
     import matplotlib.pyplot as plt
 
     buffer = io.StringIO()
     with plt.rc_context({"svg.hashsalt": "painters", "svg.fonttype": "none"}):
-        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")  # type: ignore[attr-defined]
+        no_metadata = {"Date": None, "Creator": None, "Format": None, "Type": None}
+        figure.savefig(buffer, format="svg", metadata=no_metadata, bbox_inches="tight")  # type: ignore[attr-defined]
     plt.close(figure)  # type: ignore[arg-type]
     svg = buffer.getvalue()
-    svg = svg[svg.index("<svg") :]
+    svg = svg[svg.index("<svg") :].replace(CHART_INK, "currentColor")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" class="chart" ', 1)
-    return f'<figure class="painters-figure chart">{svg}</figure>'
+    return f'<figure class="painters-figure chart{" measured" if from_timings else ""}">{svg}</figure>'
+
+
+CHART_INK = "#888888"  # replaced by currentColor in the SVG: the page's own text colour
 
 
 def chart_style() -> dict[str, object]:
     """Matplotlib settings for a chart that reads on a light and a dark page alike."""
-    grey = "#888888"
+    grey = CHART_INK
     return {
         "figure.facecolor": "none",
         "axes.facecolor": "none",
@@ -145,7 +164,7 @@ def provenance(checkpoint: str | None, seed: int | None, started: float) -> str:
         )
     if seed is not None:
         parts.append(f"seed {seed}")
-    parts.append(f"computed in {time.perf_counter() - started:.1f} s at build")
+    parts.append(f"computed in {measured(f'{time.perf_counter() - started:.1f} s')} at build")
     return '<p class="provenance">' + " · ".join(parts) + "</p>"
 
 
@@ -185,6 +204,9 @@ def computation_times() -> str:
     """A table of every executed block of this build, slowest first, with the total."""
     rows = sorted(BLOCK_SECONDS.items(), key=lambda item: -item[1])
     total = sum(BLOCK_SECONDS.values())
-    body = [(name, f"{seconds:.2f} s", percent(seconds / total) if total else "-") for name, seconds in rows]
-    body.append(("all blocks", f"{total:.2f} s", "100%"))
+    body: list[tuple[object, ...]] = [
+        (name, measured(f"{seconds:.2f} s"), measured(percent(seconds / total)) if total else "-")
+        for name, seconds in rows
+    ]
+    body.append(("all blocks", measured(f"{total:.2f} s"), "100%"))
     return table(body, ["block", "time", "share"])

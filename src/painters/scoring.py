@@ -146,12 +146,13 @@ def score_rows(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS) -> li
     return [(row, lesson_score(row.sharpness, row.prompt_match, row.diversity, row.seconds, weights)) for row in rows]
 
 
-def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS) -> str:
+def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS, *, timed: bool = False) -> str:
     """An HTML table showing, for each family, every weighted term and the total.
 
     The highest total is marked in bold. Cells read ``0.35 × 8 = 2.80`` so the table is the
     computation, not only its result. The table comes wrapped in a ``<div>`` that scrolls
-    sideways on narrow screens.
+    sideways on narrow screens. timed=True marks the cells that depend on a time measured
+    during the build (time, speed score, total) as such, for the determinism check.
     """
     scored = score_rows(rows, weights)
     if not scored:
@@ -171,21 +172,26 @@ def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS)
         total = f"{b.total:.2f}"
         if math.isclose(b.total, best):
             total = f"<strong>{total}</strong>"
+        seconds = _decimal(row.seconds)
+        speed = _term(weights.speed, b.speed_score, b.speed_term, _decimal(b.speed_score))
+        if timed:
+            total, seconds, speed = (f'<span class="measured">{x}</span>' for x in (total, seconds, speed))
         body.append(
             "<tr>"
             f"<td>{html.escape(row.family)}</td>"
             f"<td>{_term(weights.sharpness, row.sharpness, b.sharpness_term)}</td>"
             f"<td>{_term(weights.prompt_match, row.prompt_match, b.prompt_match_term)}</td>"
             f"<td>{_term(weights.diversity, row.diversity, b.diversity_term)}</td>"
-            f"<td>{_decimal(row.seconds)}</td>"
-            f"<td>{_term(weights.speed, b.speed_score, b.speed_term, _decimal(b.speed_score))}</td>"
+            f"<td>{seconds}</td>"
+            f"<td>{speed}</td>"
             f"<td>{total}</td>"
             "</tr>"
         )
     # A plain <table> so the theme styles it like every other table; the wrapper scrolls
     # sideways on a phone so the page itself never does.
     table = f"<table>{header}<tbody>{''.join(body)}</tbody></table>"
-    return f'<div class="painters-score">{table}</div>'
+    label = "Score table: each family's weighted terms and total"
+    return f'<div class="painters-score" tabindex="0" role="region" aria-label="{label}">{table}</div>'
 
 
 def _term(weight: float, value: float, term: float, value_text: str | None = None) -> str:
@@ -276,12 +282,16 @@ def honest_reading(lesson: Iterable[Ratings], measured: Iterable[Ratings]) -> st
         points.append(f"Best on {label}: the lesson says {theirs}, we measured {ours} ({verdict}).")
     fastest, slowest = min(measured, key=lambda r: r.seconds), max(measured, key=lambda r: r.seconds)
     speeds = [speed_score(r.seconds) for r in measured]
+
+    def timed(text: str) -> str:
+        return f'<span class="measured">{text}</span>'
+
     points.append(
-        f"Time: every painter here takes between {fastest.seconds * 1000:.2f} ms ({fastest.family}) and "
-        f"{slowest.seconds * 1000:.1f} ms ({slowest.family}) per image, so the lesson's speed score "
-        f"(10 - seconds) lands between {min(speeds):.3f} and {max(speeds):.3f} for all of them: it saturates, "
-        f"and speed stops counting. The gap is real, though: {slowest.family} is "
-        f"{slowest.seconds / fastest.seconds:.0f} times slower than {fastest.family}."
+        f"Time: every painter here takes between {timed(f'{fastest.seconds * 1000:.2f} ms')} ({fastest.family}) "
+        f"and {timed(f'{slowest.seconds * 1000:.1f} ms')} ({slowest.family}) per image, so the lesson's speed "
+        f"score (10 - seconds) lands between {timed(f'{min(speeds):.3f}')} and {timed(f'{max(speeds):.3f}')} "
+        f"for all of them: it saturates, and speed stops counting. The gap is real, though: {slowest.family} "
+        f"is {timed(f'{slowest.seconds / fastest.seconds:.0f}')} times slower than {fastest.family}."
     )
     return "<ul>" + "".join(f"<li>{p}</li>" for p in points) + "</ul>"
 

@@ -159,7 +159,7 @@ def read_manifest(name: str, directory: Path = CHECKPOINTS) -> Manifest:
     """The manifest of a checkpoint, without loading or checking its weights."""
     _, manifest_path, _ = _paths(name, directory)
     fix = f"run `{retrain_command(name)}`"
-    if not manifest_path.exists():
+    if not manifest_path.is_file():
         raise CheckpointError(f"no checkpoint {name!r} in {directory} (missing {manifest_path.name}); {fix}")
     try:
         data = json.loads(manifest_path.read_text())
@@ -173,7 +173,7 @@ def load_checkpoint(name: str, directory: Path = CHECKPOINTS) -> tuple[dict[str,
     weights_path, _, _ = _paths(name, directory)
     fix = f"run `{retrain_command(name)}`"
     manifest = read_manifest(name, directory)
-    if not weights_path.exists():
+    if not weights_path.is_file():
         raise CheckpointError(f"checkpoint {name!r} has a manifest but no weights ({weights_path}); {fix}")
     head = weights_path.read_bytes()[:2]
     if head[:1] == b"\x80" or head == b"PK":

@@ -28,6 +28,7 @@ from painters import store
 from painters.world import Dataset
 
 FAMILIES = ("gan", "vae", "diffusion", "autoregressive")
+MAX_SAMPLES = 4096  # the most images one call paints
 TRAINABLE = ("judge", *FAMILIES)
 CACHE_DIR = store.REPO_DIR / ".cache"
 
@@ -175,12 +176,15 @@ def paint(family: str, prompt: str, n: int, seed: int = 0, **options: Any) -> np
     images are kept in .cache/samples under a key made of everything that decides them (the
     weights' sha256, the family's source hash, the prompt, n, the seed and the options).
     """
+    module = family_module(family)  # an unknown family is refused before any checkpoint is looked for
+    if not 1 <= n <= MAX_SAMPLES:
+        raise ValueError(f"n={n} images: ask for between 1 and {MAX_SAMPLES}")
     model, manifest = _loaded(family)
     request = json.dumps([manifest.weights_sha256, manifest.source_hash, prompt, n, seed, options], sort_keys=True)
     path = CACHE_DIR / "samples" / f"{family}-{hashlib.sha256(request.encode()).hexdigest()[:24]}.npy"
     if path.exists():
         return np.load(path, allow_pickle=False)
-    images: np.ndarray = family_module(family).sample_images(model, prompt, n, seed=seed, **options)
+    images: np.ndarray = module.sample_images(model, prompt, n, seed=seed, **options)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, images, allow_pickle=False)

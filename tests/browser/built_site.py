@@ -24,7 +24,9 @@ SCREENSHOTS = ARTIFACTS / "screenshots"
 NODE_MODULES = ROOT / "node_modules"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 # Playwright's own browser download fails here; Debian's Chromium needs these to run headless
-# as root and quietly (no update checks, no sync, no first-run pings to Google).
+# as root and quietly (no update checks, no sync, no first-run pings to Google). The resolver
+# rule is a second fence behind the per-request check: no host but 127.0.0.1 even resolves, so
+# a request the router does not see (a worker's, say) fails loudly in the console.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,6 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 375, "height": 812}
@@ -164,10 +167,19 @@ INSPECT = """async () => {
     }
   }
   window.scrollTo(0, 0);
+  // Name an element for a reader: its figure's caption, else the heading it sits under.
+  const heading = el => {
+    for (let n = el; n && n !== document.body; n = n.parentElement) {
+      for (let s = n.previousElementSibling; s; s = s.previousElementSibling) {
+        if (/^H[1-3]$/.test(s.tagName)) return 'under "' + s.textContent.replace('\u00b6', '').trim() + '"';
+      }
+    }
+    return el.tagName.toLowerCase();
+  };
   const where = el => {
     const fig = el.closest('figure');
     const cap = fig && fig.querySelector('figcaption');
-    return (cap ? cap.textContent : (el.closest('[id]') || {}).id || el.tagName).trim().slice(0, 80);
+    return (cap ? cap.textContent : heading(el)).trim().slice(0, 80);
   };
   return {
     images: images.map(img => ({
@@ -200,7 +212,8 @@ INSPECT = """async () => {
     clientWidth: document.documentElement.clientWidth,
     overflowing: [...document.querySelectorAll('body *')]
       .filter(el => el.getBoundingClientRect().right > document.documentElement.clientWidth + 1
-                    && el.checkVisibility() && !el.closest('.md-sidebar, [hidden]'))
+                    && el.checkVisibility() && getComputedStyle(el).position !== 'fixed'
+                    && !el.closest('.md-sidebar, .md-dialog, [hidden]'))
       .slice(0, 5)
       .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
                  ? '.' + el.className.trim().split(/\\s+/).join('.') : '')),
