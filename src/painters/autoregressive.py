@@ -33,7 +33,8 @@ class Config:
     codebook: int = 256  # K: how many different patches the tokenizer can name
     code_dim: int = 32
     vq_width: int = 48
-    vq_steps: int = 1500
+    vq_steps: int = 2500
+    edge_weight: float = 1.0  # the tokenizer also matches pixel-to-pixel differences: sharper patches
     dim: int = 128  # transformer width
     layers: int = 4
     heads: int = 4
@@ -86,15 +87,20 @@ class Tokenizer(nn.Module):
         q = self.codebook(ids).view(len(ids), GRID, GRID, -1).permute(0, 3, 1, 2)
         return self.decoder(q)
 
-    def loss(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Reconstruction + codebook + commitment losses, with the straight-through gradient."""
+    def loss(self, x: torch.Tensor, edge_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+        """Reconstruction + codebook + commitment losses, with the straight-through gradient.
+
+        With edge_weight > 0 the rebuild must also match the differences between neighbouring
+        pixels: plain L1 alone lets the decoder average edges away into blur."""
         ids, h = self.encode(x)
         q = self.codebook(ids).view(len(x), GRID, GRID, -1).permute(0, 3, 1, 2)
         codebook_loss = F.mse_loss(q, h.detach())
         commitment = F.mse_loss(h, q.detach())
         q = h + (q - h).detach()  # straight-through: the decoder's gradient flows into the encoder
-        recon = F.l1_loss(self.decoder(q), x)
-        return recon + codebook_loss + 0.25 * commitment, recon
+        rebuilt = self.decoder(q)
+        recon = F.l1_loss(rebuilt, x)
+        edges = F.l1_loss(rebuilt.diff(dim=2), x.diff(dim=2)) + F.l1_loss(rebuilt.diff(dim=3), x.diff(dim=3))
+        return recon + edge_weight * edges + codebook_loss + 0.25 * commitment, recon
 
 
 # --- the transformer ---------------------------------------------------------------------------
@@ -174,7 +180,7 @@ def train(
     vq_opt = torch.optim.AdamW(vq.parameters(), lr=config.lr * 2, weight_decay=0.0)
 
     def vq_step(i: int, batch: training.Batch) -> dict[str, float]:
-        loss, recon = vq.loss(batch.images)
+        loss, recon = vq.loss(batch.images, config.edge_weight)
         vq_opt.zero_grad(set_to_none=True)
         loss.backward()
         vq_opt.step()
