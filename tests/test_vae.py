@@ -49,7 +49,7 @@ def test_reconstruct_encode_decode_and_interpolate(trained) -> None:
     mu, logvar = vae.encode_images(model, images, [PROMPT] * 3)
     assert mu.shape == logvar.shape == (3, model.config.latent_dim)
     np.testing.assert_array_equal(vae.decode_latents(model, mu, PROMPT), rebuilt)
-    z = vae.prior_latents(model, 2, seed=1)
+    z = vae.prior_latents(model, PROMPT, 2, seed=1)
     strip = vae.interpolate(model, PROMPT, z[0], z[1], steps=5)
     assert strip.shape == (5, 32, 32, 3)
     ends = vae.decode_latents(model, z, PROMPT).astype(int)
