@@ -8,7 +8,8 @@ face_filter = min(rows.values(), key=lambda r: r.seconds)  # a live camera: late
 stock = max(rows.values(), key=lambda r: r.sharpness + r.prompt_match + r.diversity)  # quality, variety
 design = max(held, key=held.get)  # heavy prompt control: the best on prompts never seen in training
 answers = [
-    ("face-filter app", face_filter.family, figures.measured(f"{face_filter.seconds * 1000:.2f} ms per image, the fastest")),
+    ("face-filter app", face_filter.family,
+     figures.measured(f"{face_filter.seconds * 1000:.2f} ms per image, the fastest")),
     ("stock-image generator", stock.family,
      f"sharpness {stock.sharpness:.1f}, prompt match {stock.prompt_match:.1f}, diversity {stock.diversity:.1f}"),
     ("design tool, heavy prompt control", design,

@@ -14,6 +14,7 @@ for steps in (5, 10, 20, 50):
     diffusion.sample_images(model, world.SHARED_PROMPT, n=8, seed=1, steps=steps)
     ms = (time.perf_counter() - t0) / 8 * 1000
     match = figures.percent(judge.prompt_match(images, scene)["all four"])
-    rows.append((steps, match, f"{judge.sharpness(images) / judge.sharpness(real):.2f}", figures.measured(f"{ms:.1f} ms")))
+    sharp = f"{judge.sharpness(images) / judge.sharpness(real):.2f}"
+    rows.append((steps, match, sharp, figures.measured(f"{ms:.1f} ms")))
 print(figures.table(rows, ["DDIM steps", "prompt match (all four)", "sharpness vs real", "time per image (batch 8)"]))
 print(figures.provenance("diffusion", seed=1, started=started))

@@ -12,7 +12,13 @@ print(f"<p>Measured on {machine['date']}: {machine['hardware']}, torch {machine[
 targets = bench["targets"]
 site = [(k, f"{bench[k]:.1f}", f"<= {targets[k]:g}" if k in targets else "") for k in
         ("cold build (s)", "warm build (s)", "serve rebuild (s)", "make test (s)") if k in bench]  # fmt: skip
-print(figures.table(site, ["what", "seconds", "target"]))
+if site:
+    print(figures.table(site, ["what", "seconds", "target"]))
+else:
+    print(
+        "<p>This run timed the painters only; build, serve and test times come from "
+        "<code>python scripts/bench.py --only build --only serve --only test</code>.</p>"
+    )
 
 columns = ["batch 1 (ms/image)", "batch 64 (ms/image)", "floor, batch 64 (ms/image)", "sampler / floor"]
 columns.append("batch 1, x fastest")

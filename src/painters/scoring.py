@@ -305,7 +305,8 @@ def measured_rows() -> list[Ratings]:
         report = training.measure_family(family)  # 8 prompts x 64 samples, judged; timed at batch 1
         m = report.trained
         all_four = m.prompt_match["all four"]
+        label = {"gan": "GAN", "vae": "VAE"}.get(family, family.capitalize())  # as the lesson writes them
         rows.append(
-            measured_ratings(family, m.sharpness_ratio, all_four, m.feature_diversity_ratio, report.seconds_batch_1)
+            measured_ratings(label, m.sharpness_ratio, all_four, m.feature_diversity_ratio, report.seconds_batch_1)
         )
     return rows

@@ -5,7 +5,7 @@ Sohn et al., 2015 (conditional VAE, with its learned prior p(z | text)), with th
 weight on the KL term of Higgins et al., 2017 (beta-VAE). Chapter: docs/vae.md.
 
 The encoder reads a 32x32 picture (3072 numbers) and its prompt and proposes a Gaussian
-q(z | x, text) over a short latent vector z (32 numbers); the decoder rebuilds the picture
+q(z | x, text) over a short latent vector z (8 numbers); the decoder rebuilds the picture
 from a draw of z and the prompt. Training maximises the evidence lower bound
 
     ELBO = E_q[log p(x | z, text)] - beta * KL(q(z | x, text) || p(z | text)),
@@ -14,9 +14,11 @@ with a Gaussian decoder of fixed standard deviation `sigma` and a Gaussian prior
 and spread are read from the prompt: p(z | text) = N(mu_p(text), sigma_p(text)^2). To paint,
 draw eps from N(0, I), set z = mu_p + sigma_p * eps, and decode z with the prompt.
 
-Why a learned prior: with the plain N(0, I) prior, z learned the object's shape before the
-decoder learned it from the words, and prior samples painted a random object in the asked
-colour (all-four prompt match 0.40). The prompt's own prior puts z where that object lives.
+What we tried first (judge all-four prompt match of prior samples, 2000 steps): with the
+plain N(0, I) prior, z learned the object's shape before the decoder learned it from the
+words, and samples painted a random object in the asked colour (0.40). The prompt's own
+prior (0.46), a shorter z (0.52) and a looser decoder, sigma 0.2 -> 0.3 -> 0.5 (0.65, 0.80),
+each made z dearer, so that it keeps only what the words leave open: where, how big.
 """
 
 from __future__ import annotations
@@ -36,14 +38,14 @@ from painters.nn import TextEncoder, to_pixels, to_tensor
 
 @dataclass
 class Config:
-    latent_dim: int = 32  # numbers in z, against 3072 pixel values (96x fewer)
-    width: int = 64  # channels at 16x16; doubled at 8x8 and again at 4x4
+    latent_dim: int = 8  # numbers in z, against 3072 pixel values (384x fewer)
+    width: int = 48  # channels at 16x16; doubled at 8x8 and again at 4x4
     text_dim: int = 64
     beta: float = 1.0  # weight of the KL term; 1 is the true ELBO
-    kl_start: float = 30.0  # the KL weight starts this many times higher ...
+    kl_start: float = 10.0  # the KL weight starts this many times higher ...
     kl_anneal: float = 0.4  # ... and falls to beta over this share of the steps (see train)
-    sigma: float = 0.1  # decoder std in [-1, 1] pixel units: how exact a rebuild must be
-    steps: int = 3000
+    sigma: float = 0.5  # decoder std in [-1, 1] pixel units: loose, so every nat of z is dear
+    steps: int = 2000
     batch: int = 64
     lr: float = 2e-3
 
