@@ -3,13 +3,20 @@
 Goodfellow et al., 2014 (https://arxiv.org/abs/1406.2661), in the DCGAN shape of Radford et
 al., 2015, with the stabilisers that made conditional GANs work in practice: a projection
 discriminator (Miyato & Koyama, 2018) with spectral normalisation (Miyato et al., 2018), the
-hinge loss, a mismatched-caption term (Reed et al., 2016), minibatch standard deviation
-against mode collapse (Karras et al., 2018) and an exponential moving average of the
-generator's weights for sampling. Chapter: docs/gan.md.
+hinge loss, a mismatched-caption term (Reed et al., 2016), two remedies for mode collapse
+(minibatch standard deviation, Karras et al., 2018; the mode-seeking term, Mao et al., 2019)
+and an exponential moving average of the generator's weights for sampling.
+Chapter: docs/gan.md.
 
 The generator turns noise z and a prompt into a 32x32 picture in one forward pass; the
 discriminator reads a picture and a prompt and scores how real the pair looks. Also here:
 `ring_of_gaussians_demo`, mode collapse on a 2-D toy that trains in seconds.
+
+What the first runs taught (judge all-four prompt match, 8 trained prompts): without the
+mode-seeking term the generator ignored z (all 8 samples of a prompt alike); at weight 1 the
+term won over the critic and some z painted blank white or black frames; at 0.1 it works.
+A PixelShuffle output layer, even ICNR-initialised, grew a 2-pixel checkerboard; nearest
+upsampling and a conv did not.
 """
 
 from __future__ import annotations
