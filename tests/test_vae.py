@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pytest
 import torch
@@ -10,6 +12,16 @@ from painters import vae, world
 
 CPU = torch.device("cpu")
 PROMPT = world.SHARED_PROMPT
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_thread() -> Iterator[None]:
+    """Tiny convolutions run fastest on one thread; two threads on a busy 2-core machine
+    spin against other jobs and made this file 20x slower."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

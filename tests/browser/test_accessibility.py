@@ -44,13 +44,6 @@ BASELINE = [
         "docstrings #717171 on #f5f5f5; dark: numbers #e6695b, constants #9383e2 on #272a35) are "
         "4.44-4.48:1, a hair under 4.5:1. Theme CSS; the code stays readable.",
     ),
-    Known(
-        "scrollable-region-focusable",
-        ".painters-score",
-        "OURS, TEMPORARY: the worked example's score table scrolls sideways inside a <div> a keyboard "
-        "cannot focus. Fix in painters.scoring (give <div class='painters-score'> tabindex='0', "
-        "role='region' and an aria-label), then delete this entry.",
-    ),
 ]
 
 # Run axe, then say for each finding which baseline selectors its element matches.
