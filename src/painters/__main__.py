@@ -157,7 +157,9 @@ def cmd_train(args: argparse.Namespace) -> None:
 
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    overrides = {"steps": args.steps} if args.steps is not None else {}
+    overrides: dict[str, object] = dict(args.set or [])
+    if args.steps is not None:
+        overrides["steps"] = args.steps
     manifest = training.train_and_save(
         args.family, name=args.name, seed=args.seed, device=args.device, overrides=overrides
     )
@@ -221,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where to train (default cpu)")
     p.add_argument("--steps", type=_positive, default=None, help="override the number of training steps")
     p.add_argument("--name", default=None, help="checkpoint name (default: the family)")
+    p.add_argument("--set", type=_setting, action="append", metavar="KEY=VALUE", help="override a config value")
     p.add_argument(
         "--threads",
         type=_positive,
@@ -232,6 +235,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("checkpoints", help="list committed checkpoints and check each one")
     p.set_defaults(run=cmd_checkpoints)
     return parser
+
+
+def _setting(text: str) -> tuple[str, object]:
+    """KEY=VALUE for --set; the value is read as JSON (4, 0.5, true) or kept as text."""
+    import json
+
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=VALUE, e.g. beta=4")
+    try:
+        return key, json.loads(value)
+    except json.JSONDecodeError:
+        return key, value
 
 
 def _positive(text: str) -> int:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import base64
 import functools
+import hashlib
 import html
 import io
 import math
+import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -116,6 +118,11 @@ def svg_chart(figure: object, alt: str, *, from_timings: bool = False) -> str:
     plt.close(figure)  # type: ignore[arg-type]
     svg = buffer.getvalue()
     svg = svg[svg.index("<svg") :].replace(CHART_INK, "currentColor")
+    # matplotlib numbers its ids from 1 in every file: prefix them so two charts on a page differ.
+    prefix = "c" + hashlib.sha256(alt.encode()).hexdigest()[:8] + "-"
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" class="chart" ', 1)
     return f'<figure class="painters-figure chart{" measured" if from_timings else ""}">{svg}</figure>'
 

@@ -284,10 +284,13 @@ def evaluate(model: GAN) -> dict[str, object]:
 def ring_of_gaussians_demo(fix: bool, steps: int = 1500, seed: int = 0) -> dict[str, Any]:
     """Train a tiny MLP GAN on 8 Gaussians on a circle, with or without a fix for collapse.
 
-    The plain GAN (non-saturating loss, as in Goodfellow 2014) tends to pile its samples on a
-    few modes. The fix is the R1 gradient penalty (Mescheder et al., 2018): the critic pays
-    for steep slopes at real points, so it cannot wall off one mode and push the generator
-    onto another. Returns the final samples, snapshots along the way, the loss curves and the
+    The plain GAN (non-saturating loss, as in Goodfellow 2014) leaves modes out: it piles its
+    samples on a few of them, or, as the two players chase each other, smears them between
+    the modes (seed 0 at 1500 steps: 0 of 8 covered, 4% of samples near any mode). The fix
+    is the R1 gradient penalty (Mescheder et al., 2018): the critic pays for steep slopes at
+    real points, so its verdict cannot swing the generator from one mode to another (seed 0:
+    8 of 8, 50% near a mode; seeds 0-5: plain 0, 2, 5, 8, 0, 5 modes, R1 8, 6, 7, 8, 8, 8).
+    Returns the final samples, snapshots along the way, the loss curves and the
     coverage: how many of the 8 modes get at least a quarter of their fair share of samples
     (a sample belongs to a mode when it lies within 3 std of it).
     """

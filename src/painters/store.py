@@ -46,9 +46,21 @@ class CheckpointError(RuntimeError):
     """A checkpoint that cannot be trusted; the message says how to rebuild it."""
 
 
-def retrain_command(name: str) -> str:
+def retrain_command(name: str, directory: Path | None = None) -> str:
+    """The command that rebuilds a checkpoint, with --set for every config value that differs
+    from the family's defaults (read from the manifest, where it is readable)."""
     family = name.split("-")[0]
-    return f"python -m painters train {family}" + (f" --name {name}" if name != family else "")
+    command = f"python -m painters train {family}" + (f" --name {name}" if name != family else "")
+    try:
+        import dataclasses
+        import importlib
+
+        config = json.loads(((directory or CHECKPOINTS) / f"{name}.json").read_text())["config"]
+        defaults = json.loads(json.dumps(dataclasses.asdict(importlib.import_module(f"painters.{family}").Config())))
+        command += "".join(f" --set {k}={v}" for k, v in sorted(config.items()) if defaults.get(k) != v)
+    except (OSError, ValueError, KeyError, TypeError, ImportError, AttributeError):
+        pass
+    return command
 
 
 def _code_fingerprint(path: Path) -> str:
