@@ -44,6 +44,13 @@ BASELINE = [
         "docstrings #717171 on #f5f5f5; dark: numbers #e6695b, constants #9383e2 on #272a35) are "
         "4.44-4.48:1, a hair under 4.5:1. Theme CSS; the code stays readable.",
     ),
+    Known(
+        "scrollable-region-focusable",
+        ".painters-score",
+        "Material wraps every table in its own .md-typeset__scrollwrap, a scrollable <div> with no "
+        "tabindex (theme JavaScript). Only the score table is wide enough to scroll on a phone; our "
+        "wrapper around it is a focusable, labelled region, but axe checks the theme's inner div.",
+    ),
 ]
 
 # Run axe, then say for each finding which baseline selectors its element matches.
