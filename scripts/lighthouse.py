@@ -17,7 +17,6 @@ import functools
 import http.server
 import json
 import os
-import platform
 import re
 import subprocess
 import tempfile
@@ -99,13 +98,9 @@ def audit(url: str, form_factor: str) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "load average before": [round(x, 2) for x in os.getloadavg()]}
+    from painters.store import cpu_name  # the same reading the checkpoint manifests record
+
+    return {"cpu": cpu_name(), "cores": os.cpu_count(), "load average before": [round(x, 2) for x in os.getloadavg()]}
 
 
 def main() -> None:

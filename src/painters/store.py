@@ -99,18 +99,23 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def cpu_name() -> str:
+    """The processor's model name (from /proc/cpuinfo where there is one)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            return next(
+                (line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), platform.machine()
+            )
+    except OSError:
+        return platform.machine()
+
+
 def hardware() -> str:
     """A short description of the machine, for manifests and captions."""
     if torch.cuda.is_available():
         gpu = torch.cuda.get_device_name(0)
         return f"{gpu} (CUDA), {platform.machine()}"
-    cpu = platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next((line.split(":", 1)[1].strip() for line in f if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, torch using {torch.get_num_threads()} thread(s)"
+    return f"{cpu_name()}, {os.cpu_count()} cores, torch using {torch.get_num_threads()} thread(s)"
 
 
 @dataclass
