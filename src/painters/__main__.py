@@ -195,12 +195,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def painting_args(p: argparse.ArgumentParser, what: str, seed: str) -> None:
+        """The arguments `world` and `sample` share: a prompt in, a PNG grid out."""
+        p.add_argument("prompt", help='e.g. "a red bicycle parked on a beach at sunset"')
+        p.add_argument("-n", type=_count, default=16, help=f"how many {what} (default 16)")
+        p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
+        p.add_argument("--seed", type=int, default=0, help=f"{seed} (default 0)")
+        p.add_argument("--scale", type=_scale, default=1, help="upscale each pixel (default 1)")
+
     p = sub.add_parser("world", help="render real scenes of a prompt into a PNG grid")
-    p.add_argument("prompt", help='e.g. "a red bicycle parked on a beach at sunset"')
-    p.add_argument("-n", type=_count, default=16, help="how many renders (default 16)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
-    p.add_argument("--seed", type=int, default=0, help="randomness of the scenes (default 0)")
-    p.add_argument("--scale", type=_scale, default=1, help="upscale each pixel (default 1)")
+    painting_args(p, "renders", "randomness of the scenes")
     p.set_defaults(run=cmd_world)
 
     p = sub.add_parser("judge", help="say what the judge sees in each 32x32 tile of PNG grids")
@@ -210,11 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sample", help="paint a prompt with a trained painter into a PNG grid")
     p.add_argument("--family", choices=FAMILIES, required=True, help="which painter")
-    p.add_argument("prompt", help='e.g. "a red bicycle parked on a beach at sunset"')
-    p.add_argument("-n", type=_count, default=16, help="how many samples (default 16)")
-    p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
-    p.add_argument("--seed", type=int, default=0, help="sampling seed (default 0)")
-    p.add_argument("--scale", type=_scale, default=1, help="upscale each pixel (default 1)")
+    painting_args(p, "samples", "sampling seed")
     p.set_defaults(run=cmd_sample)
 
     p = sub.add_parser("train", help="train a painter (or the judge) from scratch and save its checkpoint")
