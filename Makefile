@@ -88,7 +88,7 @@ determinism: venv site
 	rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)/tree
 	git ls-files -z --cached --others --exclude-standard \
 		| tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C $(DETERMINISM)/tree
-	cd $(DETERMINISM)/tree && PYTHONPATH=src $(CURDIR)/$(BIN)/mkdocs build --strict --site-dir ../site
+	cd $(DETERMINISM)/tree && PYTHONPATH=$(CURDIR)/$(DETERMINISM)/tree/src $(CURDIR)/$(BIN)/mkdocs build --strict --site-dir ../site
 	PAINTERS_SITE_B=$(DETERMINISM)/site PAINTERS_TREE_B=$(CURDIR)/$(DETERMINISM)/tree \
 		$(BIN)/pytest -p no:cacheprovider tests/test_determinism.py
 

@@ -42,20 +42,22 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> float:
 
 
 def bench_build() -> dict[str, float]:
-    """Cold (no sample cache) and warm strict builds into a temporary folder."""
+    """Cold (no sample cache, no executed labs) and warm strict builds into a temporary folder."""
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
-    cache = training.CACHE_DIR / "samples"
+    caches = [training.CACHE_DIR / "samples", training.CACHE_DIR / "mkdocs-jupyter"]
     with tempfile.TemporaryDirectory() as tmp:
-        saved = Path(tmp) / "samples"
-        if cache.exists():
-            shutil.move(str(cache), saved)
+        saved = [Path(tmp) / cache.name for cache in caches]
+        for cache, aside in zip(caches, saved, strict=True):
+            if cache.exists():
+                shutil.move(str(cache), aside)
         try:
             cold = timed([mkdocs, "build", "--strict", "-q", "-d", f"{tmp}/site"])
             warm = timed([mkdocs, "build", "--strict", "-q", "-d", f"{tmp}/site"])
         finally:
-            if saved.exists():
-                shutil.rmtree(cache, ignore_errors=True)
-                shutil.move(str(saved), cache)
+            for cache, aside in zip(caches, saved, strict=True):
+                if aside.exists():
+                    shutil.rmtree(cache, ignore_errors=True)
+                    shutil.move(str(aside), cache)
     return {"cold build (s)": cold, "warm build (s)": warm}
 
 

@@ -152,3 +152,13 @@ def test_a_broken_source_fails_loudly(monkeypatch, tmp_path):
     monkeypatch.setattr("painters.diagrams.DIAGRAM_DIR", tmp_path)
     with pytest.raises(ValueError, match=r"gan_loop.*needs fixing"):
         render_diagram("gan_loop")
+
+
+def test_every_diagram_carries_its_provenance():
+    figure = render_diagram("vae_pipeline")
+    caption = re.search(r'</figure><p class="provenance">(.*?)</p>$', figure)
+    assert caption is not None, figure[-300:]
+    assert "<code>docs/diagrams/vae_pipeline.txt</code>" in caption.group(1)
+    assert "<code>vae_pipeline_narrow.txt</code> on narrow screens" in caption.group(1)
+    assert re.search(r"by ascii2svg \d+\.\d+", caption.group(1))
+    assert re.search(r'computed in <span class="measured">\d+\.\d s</span> at build', caption.group(1))

@@ -57,6 +57,18 @@ def test_every_snippet_is_used_by_a_page():
     assert not unused, f"snippets no page includes: {unused}"
 
 
+# Calls that print a figure (an image grid, a chart, a table); a diagram carries its own caption.
+FIGURE_CALL = re.compile(r"\b(image_grid|svg_chart|table|score_table_html)\(")
+
+
+@pytest.mark.parametrize("snippet", SNIPPETS, ids=rel)
+def test_every_figure_has_a_provenance_caption(snippet):
+    # Issue 5: under each figure, which checkpoint, which seed, how long its block took.
+    source = snippet.read_text(encoding="utf-8")
+    if FIGURE_CALL.search(source):
+        assert "figures.provenance(" in source, f"{rel(snippet)} prints a figure without figures.provenance(...)"
+
+
 SOLE_INCLUDE = re.compile(r"^```python[^\n]*exec=\"on\"[^\n]*\n--8<-- \"(?P<path>[^\"]+)\"\n```$", re.MULTILINE)
 
 
@@ -101,12 +113,26 @@ def test_mkdocs_config_keeps_pages_offline_and_includes_checked():
     assert [f["name"] for f in fences] == ["python"]
     assert "timed_formatter" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "privacy" not in plugins
-    assert "hooks" not in config  # portable to Zensical
+    # One hook module, for the lab notebooks (see its docstring); tests/test_mkdocs_hooks.py tests it.
+    assert config["hooks"] == ["src/painters/mkdocs_hooks.py"]
+    jupyter = plugins["mkdocs-jupyter"]["mkdocs-jupyter"]
+    assert jupyter["allow_errors"] is False  # a failing cell fails the build
+    assert jupyter["execute"] is True
+    assert jupyter["include"] == ["labs/*.ipynb"]  # not every .py under docs/
+
+
+def nav_entries(nav: object) -> list[str]:
+    if isinstance(nav, str):
+        return [nav]
+    if isinstance(nav, dict):
+        return [e for value in nav.values() for e in nav_entries(value)]
+    return [e for entry in nav for e in nav_entries(entry)]  # type: ignore[attr-defined]
 
 
 def test_every_page_is_in_the_nav_and_every_nav_entry_exists():
-    nav = [next(iter(entry.values())) for entry in mkdocs_config()["nav"]]
-    assert sorted(nav) == sorted(rel(page).removeprefix("docs/") for page in PAGES)
+    nav = nav_entries(mkdocs_config()["nav"])
+    pages = [*PAGES, *sorted(DOCS.rglob("*.ipynb"))]
+    assert sorted(nav) == sorted(rel(page).removeprefix("docs/") for page in pages)
 
 
 # The parser itself, on small pages written here: it must collect what the build runs, and a

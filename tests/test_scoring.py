@@ -142,7 +142,9 @@ def test_table_escapes_family_names_and_refuses_no_rows():
 def test_worked_example_snippet_uses_the_lessons_rows(capsys):
     namespace = runpy.run_path(str(ROOT / "snippets" / "compare" / "worked_example.py"))
     assert tuple(namespace["rows"]) == LESSON_ROWS
-    assert capsys.readouterr().out.strip() == score_table_html(LESSON_ROWS, LESSON_WEIGHTS)
+    table, caption = capsys.readouterr().out.strip().rsplit("\n", 1)
+    assert table == score_table_html(LESSON_ROWS, LESSON_WEIGHTS)
+    assert caption.startswith('<p class="provenance">the lesson\'s imagined ratings')
 
 
 # --- measured rows ------------------------------------------------------------------------------

@@ -1,4 +1,8 @@
-from painters import figures, scoring
+import time
+
+from painters import figures, scoring, training
+
+started = time.perf_counter()
 
 measured = scoring.measured_rows()
 fastest = min(r.seconds for r in measured)
@@ -10,3 +14,4 @@ for r in measured:
     cells = (f"{r.seconds * 1000:.2f} ms", f"{lesson:.2f}", f"{speed:.2f}", f"{aware:.2f}")
     rows.append((r.family, *(figures.measured(c) for c in cells)))  # all depend on live timings
 print(figures.table(rows, ["painter", "time per image", "lesson score", "latency-aware speed", "latency-aware score"]))
+print(figures.provenance(training.FAMILIES, seed=0, started=started))

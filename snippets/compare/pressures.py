@@ -1,4 +1,8 @@
+import time
+
 from painters import figures, scoring, training
+
+started = time.perf_counter()
 
 rows = {r.family: r for r in scoring.measured_rows()}
 held = {f: training.measure_family(f).held_out.prompt_match["all four"] for f in training.FAMILIES}
@@ -16,3 +20,4 @@ answers = [
      f"all four right on {figures.percent(held[design])} of held-out prompts"),
 ]  # fmt: skip
 print(figures.table(answers, ["product", "measured pick", "the number that decides it"]))
+print(figures.provenance(training.FAMILIES, seed=0, started=started))

@@ -1,7 +1,11 @@
+import time
+
 import matplotlib.pyplot as plt
 import numpy as np
 
 from painters import figures, scoring, training
+
+started = time.perf_counter()
 
 imagined = [b.total for _, b in scoring.score_rows(scoring.LESSON_ROWS)]
 measured = [b.total for _, b in scoring.score_rows(scoring.measured_rows())]
@@ -17,3 +21,4 @@ with plt.rc_context(figures.chart_style()):
     ax.legend(loc="upper left")
 alt = "Bar chart: the lesson's imagined score and our measured score for each family"
 print(figures.svg_chart(fig, alt=alt, from_timings=True))  # the speed term uses live timings
+print(figures.provenance(training.FAMILIES, seed=0, started=started))

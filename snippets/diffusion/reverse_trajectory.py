@@ -9,7 +9,8 @@ started = time.perf_counter()
 model, _ = training.load_model("diffusion")
 scene = world.parse_prompt(world.SHARED_PROMPT)
 tokens = torch.tensor([world.encode(world.SHARED_PROMPT)] * 64)
-path = diffusion.ddim_trajectory(model, tokens, steps=10, guidance=3.0, generator=torch.Generator().manual_seed(0))
+guidance = model.config.guidance  # the scale the painter samples with
+path = diffusion.ddim_trajectory(model, tokens, steps=10, guidance=guidance, generator=torch.Generator().manual_seed(0))
 
 # Top row: the noisy image xt at each step; bottom row: the clean image x0 the model predicts from it.
 strip = np.concatenate([nn.to_pixels(torch.stack([xt[0] for _, xt, _ in path])),

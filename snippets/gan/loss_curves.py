@@ -1,6 +1,10 @@
+import time
+
 import matplotlib.pyplot as plt
 
 from painters import figures, store
+
+started = time.perf_counter()
 
 history = store.load_history("gan")  # saved beside the checkpoint while it trained
 with plt.rc_context(figures.chart_style()):
@@ -13,3 +17,4 @@ with plt.rc_context(figures.chart_style()):
 print(
     figures.svg_chart(fig, alt="The GAN's discriminator and generator losses over training, rising and falling in turn")
 )
+print(figures.provenance("gan", None, started, source="losses from its saved training log"))

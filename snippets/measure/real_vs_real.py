@@ -1,4 +1,8 @@
+import time
+
 from painters import figures, judge, world
+
+started = time.perf_counter()
 
 
 def another_real_set(prompt: str, n: int, seed: int):
@@ -17,3 +21,4 @@ rows = [
     ("Frechet distance", f"{m.frechet:.2f}"),
 ]
 print(figures.table(rows, ["metric", "real vs real"]))
+print(figures.provenance("judge", seed=0, started=started, source="two sets of fresh renders"))

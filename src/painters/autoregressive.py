@@ -300,6 +300,7 @@ def sample_images(
     model: Painter, prompt: str, n: int, seed: int = 0, *, guidance: float | None = None, use_cache: bool = True
 ) -> np.ndarray:
     """n images of a prompt, (n, 32, 32, 3) uint8; the same seed gives the same images."""
+    training.check_count(n)
     tokens = torch.tensor([world.encode(prompt)] * n)
     generator = torch.Generator().manual_seed(seed)
     ids = sample_tokens(model, tokens, generator, guidance=guidance, use_cache=use_cache)

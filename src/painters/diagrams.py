@@ -18,9 +18,11 @@ text with ascii2svg and returns a ``<figure>`` for markdown-exec to insert. The 
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import itertools
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,6 +138,7 @@ def render_diagram(name: str) -> str:
     Raises:
         ValueError: ``name`` is not one of :data:`DIAGRAMS`, or its text does not draw cleanly.
     """
+    started = time.perf_counter()
     info = _info(name)
     wide = diagram_svg(name)
     width, height = _svg_size(wide)
@@ -157,7 +160,25 @@ def render_diagram(name: str) -> str:
         f'<pre class="painters-sr-only" id="{text_id}">'
         f"{html.escape(diagram_source(name))}</pre>"
         f"</figure>"
-    )
+    ) + _diagram_provenance(name, started)
+
+
+def _diagram_provenance(name: str, started: float) -> str:
+    """The caption under a diagram: the text files it was drawn from, by what, and how fast."""
+    from painters import figures
+
+    drawn = f"drawn at build from <code>docs/diagrams/{name}.txt</code>"
+    if _info(name).narrow:
+        drawn += f" (<code>{name}_narrow.txt</code> on narrow screens)"
+    drawn += f" by ascii2svg {_ascii2svg_version()}"
+    return figures.provenance(None, None, started, source=drawn)
+
+
+@functools.cache
+def _ascii2svg_version() -> str:
+    from importlib.metadata import version
+
+    return version("ascii2svg")
 
 
 def _info(name: str) -> DiagramInfo:

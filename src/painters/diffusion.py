@@ -33,12 +33,12 @@ class Config:
     text_dim: int = 128
     timesteps: int = 1000  # the training chain's length; sampling skips along it (DDIM)
     drop_prompt: float = 0.1  # share of captions replaced by "no prompt", for guidance
-    steps: int = 4000
+    steps: int = 8000
     batch: int = 64
     lr: float = 2e-3
     ema: float = 0.999  # the sampler uses an exponential moving average of the weights
     sample_steps: int = 20
-    guidance: float = 3.0
+    guidance: float = 2.0  # 1.5..3 measured: 2 keeps prompt match >= 0.99 at the lowest FD
 
     @classmethod
     def tiny(cls) -> Config:
@@ -265,6 +265,7 @@ def sample_images(
     model: Painter, prompt: str, n: int, seed: int = 0, *, steps: int | None = None, guidance: float | None = None
 ) -> np.ndarray:
     """n images of a prompt, (n, 32, 32, 3) uint8; the same seed gives the same images."""
+    training.check_count(n)
     cfg = model.config
     tokens = torch.tensor([world.encode(prompt)] * n)
     generator = torch.Generator().manual_seed(seed)

@@ -156,25 +156,39 @@ def scene_label(scene: world.Scene) -> str:
     return f"{scene.colour} {scene.object}, {scene.place}, {scene.time}"
 
 
-def provenance(checkpoint: str | None, seed: int | None, started: float) -> str:
-    """A one-line caption: which checkpoint (training time, hardware), which seed, block time.
+def provenance(
+    checkpoint: str | Sequence[str] | None, seed: int | None, started: float, *, source: str | None = None
+) -> str:
+    """A one-line caption under a figure: which checkpoint(s) (training time, hardware) or which
+    source it was drawn from, which seed, and how long its block took in this build.
 
     `started` is time.perf_counter() taken at the top of the snippet.
     """
     from painters import store
 
     parts = []
-    if checkpoint:
-        m = store.read_manifest(checkpoint)
-        where = "GPU" if m.device == "cuda" else "CPU"
+    names = [checkpoint] if isinstance(checkpoint, str) else list(checkpoint or [])
+    manifests = [store.read_manifest(name) for name in names]
+    if len(manifests) == 1:
+        m = manifests[0]
         parts.append(
             f"checkpoint <code>{html.escape(m.name)}</code>: {m.steps:,} steps, "
-            f"{m.wall_seconds / 60:.1f} min on {where} ({html.escape(m.hardware)})"
+            f"{m.wall_seconds / 60:.1f} min on {_where(m)} ({html.escape(m.hardware)})"
         )
+    elif manifests:
+        each = ", ".join(f"<code>{html.escape(m.name)}</code> {m.wall_seconds / 60:.1f} min" for m in manifests)
+        hardware = sorted({f"{_where(m)} ({m.hardware})" for m in manifests})
+        parts.append(f"checkpoints {each}, trained on {html.escape('; '.join(hardware))}")
+    if source:
+        parts.append(source)
     if seed is not None:
         parts.append(f"seed {seed}")
     parts.append(f"computed in {measured(f'{time.perf_counter() - started:.1f} s')} at build")
     return '<p class="provenance">' + " · ".join(parts) + "</p>"
+
+
+def _where(manifest: Any) -> str:
+    return "GPU" if manifest.device == "cuda" else "CPU"
 
 
 # --- timing every executed block of a build -----------------------------------------------------

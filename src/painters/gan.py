@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,11 +174,25 @@ def _tokens(prompt: str, n: int) -> torch.Tensor:
 @torch.no_grad()
 def sample_images(model: GAN, prompt: str, n: int, seed: int = 0, *, ema: bool = True) -> np.ndarray:
     """n pictures of a prompt, one generator pass each: (n, 32, 32, 3) uint8, same for a seed."""
+    training.check_count(n)
     tokens = _tokens(prompt, n)  # raises world.PromptError for a bad prompt
     g = model.generator_ema if ema else model.generator
     g.eval()
     z = torch.randn(n, g.z_dim, generator=torch.Generator().manual_seed(seed))
     return to_pixels(g(z, tokens))
+
+
+def forward_floor(model: GAN, n: int) -> Callable[[], object]:
+    """The network pass sampling cannot avoid, for the benchmark: one generator forward."""
+    g = model.generator_ema.eval()
+    z = torch.randn(n, g.z_dim)
+    tokens = _tokens(world.SHARED_PROMPT, n)
+
+    @torch.no_grad()
+    def run() -> None:
+        g(z, tokens)
+
+    return run
 
 
 @torch.no_grad()

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from tqdm import tqdm  # the terminal bar everywhere: tqdm.auto wants ipywidgets in a notebook
 
 from painters import store
 from painters.world import Dataset
@@ -163,6 +163,12 @@ def load_model(name: str, directory: Path = store.CHECKPOINTS) -> tuple[nn.Modul
 # --- sampling for the pages ---------------------------------------------------------------------
 
 
+def check_count(n: int) -> None:
+    """Refuse a sample count that is not a whole number between 1 and MAX_SAMPLES, before any work."""
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SAMPLES:
+        raise ValueError(f"n={n!r} images: ask for between 1 and {MAX_SAMPLES}")
+
+
 @functools.cache
 def _loaded(name: str) -> tuple[nn.Module, store.Manifest]:
     return load_model(name)
@@ -177,8 +183,7 @@ def paint(family: str, prompt: str, n: int, seed: int = 0, **options: Any) -> np
     weights' sha256, the family's source hash, the prompt, n, the seed and the options).
     """
     module = family_module(family)  # an unknown family is refused before any checkpoint is looked for
-    if not 1 <= n <= MAX_SAMPLES:
-        raise ValueError(f"n={n} images: ask for between 1 and {MAX_SAMPLES}")
+    check_count(n)
     model, manifest = _loaded(family)
     request = json.dumps([manifest.weights_sha256, manifest.source_hash, prompt, n, seed, options], sort_keys=True)
     path = CACHE_DIR / "samples" / f"{family}-{hashlib.sha256(request.encode()).hexdigest()[:24]}.npy"

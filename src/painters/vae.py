@@ -23,7 +23,7 @@ each made z dearer, so that it keeps only what the words leave open: where, how 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,8 +246,24 @@ def prior_latents(model: VAE, prompt: str, n: int, seed: int = 0, temperature: f
 
 def sample_images(model: VAE, prompt: str, n: int, seed: int = 0, *, temperature: float = 1.0) -> np.ndarray:
     """n new pictures of a prompt: z from its prior, through the decoder. Same seed, same images."""
+    training.check_count(n)
     tokens = _tokens(prompt, n)  # raises world.PromptError for a bad prompt, before any work
     return decode_latents(model, prior_latents(model, prompt, n, seed, temperature), tokens)
+
+
+def forward_floor(model: VAE, n: int) -> Callable[[], object]:
+    """The network passes sampling cannot avoid, for the benchmark: the prompt's prior, then
+    one decoder forward."""
+    model.eval()
+    tokens = _tokens(world.SHARED_PROMPT, n)
+    z = torch.randn(n, model.config.latent_dim)
+
+    @torch.no_grad()
+    def run() -> None:
+        model.prior(model.text(tokens[:1]))
+        model.decoder(z, model.text(tokens))
+
+    return run
 
 
 def interpolate(

@@ -53,7 +53,7 @@ def mkdocs_config() -> dict[str, Any]:
 
 
 def nav_files(nav: Any) -> Iterator[str]:
-    """Every Markdown file named in a (possibly nested) MkDocs nav."""
+    """Every page source (Markdown, or a lab notebook) named in a (possibly nested) MkDocs nav."""
     if isinstance(nav, str):
         if not re.match(r"https?://", nav):
             yield nav
@@ -65,9 +65,10 @@ def nav_files(nav: Any) -> Iterator[str]:
             yield from nav_files(value)
 
 
-def page_url(markdown: str) -> str:
-    """Where MkDocs (use_directory_urls) writes docs/<markdown>: 'gan.md' -> 'gan/'."""
-    stem = markdown.removesuffix(".md")
+def page_url(source: str) -> str:
+    """Where MkDocs (use_directory_urls) writes docs/<source>: 'gan.md' -> 'gan/', and a lab
+    notebook the same way: 'labs/gan.ipynb' -> 'labs/gan/'."""
+    stem = source.removesuffix(".md").removesuffix(".ipynb")
     if stem == "index":
         return ""
     return stem.removesuffix("/index") + "/"

@@ -1,0 +1,125 @@
+"""mkdocs hooks for the lab notebooks (mkdocs-jupyter), listed under `hooks:` in mkdocs.yml.
+
+1. mkdocs-jupyter caches an executed notebook under a key made of the notebook's own bytes and
+   the plugin's options, so a retrained checkpoint or a change to the painters' code would be
+   served with the old outputs. The cache folder is keyed here on the committed checkpoints'
+   manifests and the package's source as well: any of them changing re-executes the labs.
+2. nbconvert's page template loads MathJax from a CDN (and names a mermaid module there). The
+   labs use neither; the site must request nothing from another host, so both are cut out.
+3. A code cell that scrolls sideways gets tabindex="0", so a keyboard can scroll it too (axe:
+   scrollable-region-focusable), as Material does for its own code blocks.
+4. nbconvert inlines about 600 kB of JupyterLab CSS into every notebook page, as <style>
+   blocks in the body (invalid HTML there, and downloaded again on every lab). It is moved into
+   one stylesheet, named by its content's hash, that every lab links and the browser caches. One
+   block is a Python list printed as CSS by mkdocs-jupyter: it is dropped. An empty MathJax
+   <script src=""> goes too, and the copy buttons get the button role their label needs.
+5. Links between pages in a notebook's Markdown (`../canvas.md`, which also works in a
+   downloaded copy inside a clone) are rewritten to the built pages' URLs, as MkDocs does for
+   Markdown pages; and a download link for the notebook (copied beside the page by the plugin's
+   `include_source`) goes under the title, which Material's templates do not show by themselves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import posixpath
+import re
+from pathlib import Path
+from typing import Any
+
+from painters import store
+
+PACKAGE = Path(__file__).resolve().parent
+
+# A <script> that loads from, or imports from, another host (with its MathJax configuration).
+_EXTERNAL_SCRIPT = re.compile(
+    r"<script\b[^>]*\bsrc=\"https?://[^\"]*\"[^>]*>\s*</script>"
+    r"|<script\b[^>]*>(?:(?!</script>).)*?https?://cdn(?:(?!</script>).)*</script>"
+    r"|<script type=\"text/x-mathjax-config\">.*?</script>",
+    re.S,
+)
+
+
+def fingerprint() -> str:
+    """A digest of everything a lab's outputs depend on besides the notebook itself."""
+    digest = hashlib.sha256()
+    for path in sorted(store.CHECKPOINTS.glob("*.json")) + sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def on_config(config: Any) -> Any:
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is not None:
+        plugin.config["cache_dir"] = str(store.REPO_DIR / ".cache" / "mkdocs-jupyter" / fingerprint())
+    return config
+
+
+_CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python">')
+_STYLE = re.compile(r"<style\b[^>]*>(.*?)</style>\s*", re.S)
+_EMPTY_MATHJAX = re.compile(
+    r"<!-- Load mathjax -->\s*<script src=\"\">\s*</script>\s*|<!-- (?:End of )?MathJax configuration -->\s*"
+)
+_COPY_BUTTON = re.compile(r'<clipboard-copy ,="" aria-label=')
+
+
+def move_styles(html_text: str, page_dir: str, site_dir: str) -> str:
+    """Replace the page's <style> blocks with a link to one stylesheet holding them all."""
+    blocks = [m[1] for m in _STYLE.finditer(html_text) if not m[1].lstrip().startswith("[")]
+    if not blocks:
+        return html_text
+    css = "\n".join(block.strip() for block in blocks) + "\n"
+    name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
+    target = Path(site_dir) / name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(css, encoding="utf-8")
+    link = f'<link rel="stylesheet" href="{posixpath.relpath(name, page_dir or ".")}">\n'
+    first = True
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal first
+        out, first = (link if first else ""), False
+        return out
+
+    return _STYLE.sub(replace, html_text)
+
+
+def strip_external_scripts(html: str) -> str:
+    return _EXTERNAL_SCRIPT.sub("", html)
+
+
+_MD_LINK = re.compile(r'href="(?![a-z]+:|/|#)([^"#]+)\.md(#[^"]*)?"')
+_TITLE_END = re.compile(r"</h1>")
+
+
+def page_links(html_text: str, src_uri: str, url: str) -> str:
+    """Rewrite `href="../x.md#a"` (relative to the notebook's source) to the built page's URL
+    (relative to the page's own URL), as MkDocs does with use_directory_urls."""
+    here = posixpath.dirname(src_uri)
+    page_dir = url if url.endswith("/") else posixpath.dirname(url) + "/"
+
+    def rewrite(match: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(here, match[1]))
+        dest = "" if target == "index" else (target[: -len("/index")] if target.endswith("/index") else target) + "/"
+        return f'href="{posixpath.relpath(dest or ".", page_dir or ".")}/{match[2] or ""}"'.replace("//", "/")
+
+    return _MD_LINK.sub(rewrite, html_text)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        output = strip_external_scripts(output)
+        output = _EMPTY_MATHJAX.sub("", output)
+        output = _CODE_CELL.sub('<div class="highlight-ipynb hl-python" tabindex="0">', output)
+        output = _COPY_BUTTON.sub('<clipboard-copy role="button" aria-label=', output)
+        output = move_styles(output, page.url.rstrip("/") or ".", config["site_dir"])
+        output = page_links(output, page.file.src_uri, page.url)
+        name = html.escape(posixpath.basename(page.file.src_uri))
+        download = (
+            f'<p class="lab-download"><a href="{name}" download>Download this notebook</a> '
+            "(without its outputs) and run it yourself.</p>"
+        )
+        output = _TITLE_END.sub("</h1>" + download, output, count=1)
+    return output

@@ -1,0 +1,76 @@
+"""The hooks that serve the lab notebooks: offline pages, working links, a cache that notices
+a retrained checkpoint."""
+
+from types import SimpleNamespace
+
+from painters import mkdocs_hooks, store
+
+MATHJAX = (
+    '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX"> </script>\n'
+    '<script type="text/x-mathjax-config">\ninit_mathjax = function() {};\n</script>'
+)
+MERMAID = (
+    '<script type="module">\n  document.addEventListener("DOMContentLoaded", async () => {\n'
+    '    const mermaid = (await import("https://cdnjs.cloudflare.com/ajax/libs/mermaid/11.10.0/mermaid.esm.min.mjs"));\n'
+    "  });\n</script>"
+)
+LOCAL = '<script src="../../assets/javascripts/bundle.js"></script><script>var x = 1;</script>'
+
+
+def page(src_uri: str, url: str) -> SimpleNamespace:
+    return SimpleNamespace(file=SimpleNamespace(src_uri=src_uri), url=url)
+
+
+def test_notebook_pages_lose_their_cdn_scripts_and_keep_their_own(tmp_path):
+    html = "<h1>Lab</h1>" + MATHJAX + LOCAL + MERMAID + '<div class="highlight-ipynb hl-python">x</div>'
+    out = mkdocs_hooks.on_post_page(html, page("labs/gan.ipynb", "labs/gan/"), {"site_dir": str(tmp_path)})
+    assert "cdnjs" not in out
+    assert "mathjax" not in out
+    assert LOCAL in out
+    assert '<div class="highlight-ipynb hl-python" tabindex="0">' in out
+    assert '<a href="gan.ipynb" download>Download this notebook</a>' in out
+
+
+def test_markdown_pages_are_left_alone():
+    html = "<h1>GANs</h1>" + MATHJAX
+    assert mkdocs_hooks.on_post_page(html, page("gan.md", "gan/"), {"site_dir": "unused"}) == html
+
+
+def test_notebook_css_moves_into_one_shared_stylesheet(tmp_path):
+    styles = '<style type="text/css">\n.a { color: red; }\n</style>\n<p>x</p><style>\n.b { margin: 0; }\n</style>'
+    broken = "<style>\n        ['pre { line-height: 125%; }']\n</style>"
+    empty_mathjax = '<!-- Load mathjax -->\n<script src=""> </script>\n<!-- MathJax configuration -->\n'
+    copy = '<clipboard-copy ,="" aria-label="Copy to Clipboard" for="cell-1">'
+    html = "<h1>Lab</h1>" + styles + broken + empty_mathjax + copy
+    out = mkdocs_hooks.on_post_page(html, page("labs/vae.ipynb", "labs/vae/"), {"site_dir": str(tmp_path)})
+    assert "<style" not in out
+    assert 'src=""' not in out
+    assert '<clipboard-copy role="button" aria-label="Copy to Clipboard" for="cell-1">' in out
+    (sheet,) = (tmp_path / "assets" / "stylesheets").glob("notebook-*.css")
+    assert sheet.read_text() == ".a { color: red; }\n.b { margin: 0; }\n"
+    assert out.count('<link rel="stylesheet"') == 1
+    assert f'<link rel="stylesheet" href="../../assets/stylesheets/{sheet.name}">' in out
+
+
+def test_links_to_pages_in_notebook_markdown_point_at_the_built_pages():
+    html = '<a href="../canvas.md">a</a><a href="../gan.md#where-it-fails">b</a><a href="../index.md">c</a>'
+    out = mkdocs_hooks.page_links(html, "labs/gan.ipynb", "labs/gan/")
+    assert out == '<a href="../../canvas/">a</a><a href="../../gan/#where-it-fails">b</a><a href="../../">c</a>'
+    untouched = '<a href="https://example.org/x.md">d</a><a href="#top">e</a>'
+    assert mkdocs_hooks.page_links(untouched, "labs/gan.ipynb", "labs/gan/") == untouched
+
+
+def test_the_labs_cache_key_changes_with_a_checkpoint(tmp_path, monkeypatch):
+    (tmp_path / "gan.json").write_text('{"weights_sha256": "aaa"}')
+    monkeypatch.setattr(store, "CHECKPOINTS", tmp_path)
+    before = mkdocs_hooks.fingerprint()
+    assert mkdocs_hooks.fingerprint() == before
+    (tmp_path / "gan.json").write_text('{"weights_sha256": "bbb"}')
+    assert mkdocs_hooks.fingerprint() != before
+
+
+def test_the_labs_cache_folder_is_keyed_on_that_fingerprint():
+    plugin = SimpleNamespace(config={"cache_dir": ".cache/mkdocs-jupyter"})
+    config = SimpleNamespace(plugins={"mkdocs-jupyter": plugin})
+    mkdocs_hooks.on_config(config)
+    assert plugin.config["cache_dir"].endswith(f"mkdocs-jupyter/{mkdocs_hooks.fingerprint()}")
