@@ -74,3 +74,12 @@ def test_the_labs_cache_folder_is_keyed_on_that_fingerprint():
     config = SimpleNamespace(plugins={"mkdocs-jupyter": plugin})
     mkdocs_hooks.on_config(config)
     assert plugin.config["cache_dir"].endswith(f"mkdocs-jupyter/{mkdocs_hooks.fingerprint()}")
+
+
+def test_the_computation_times_page_is_built_last():
+    from mkdocs.structure.files import File, Files
+
+    names = ["canvas.md", "computation-times.md", "gan.md", "labs/gan.ipynb", "wild.md"]
+    files = Files([File(name, "docs", "site", use_directory_urls=True) for name in names])
+    ordered = [f.src_uri for f in mkdocs_hooks.on_files(files, None)]
+    assert ordered == ["canvas.md", "gan.md", "labs/gan.ipynb", "wild.md", "computation-times.md"]

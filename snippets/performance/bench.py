@@ -13,8 +13,8 @@ load = f"{machine['load average before'][0]:.1f} before, {machine['load average 
 print(f"<p>Measured on {machine['date']}: {machine['hardware']}, torch {machine['torch']}; load average {load}.</p>")
 
 targets = bench["targets"]
-site = [(k, f"{bench[k]:.1f}", f"<= {targets[k]:g}" if k in targets else "") for k in
-        ("cold build (s)", "warm build (s)", "serve rebuild (s)", "make test (s)") if k in bench]  # fmt: skip
+timed = ("cold build (s)", "warm build (s)", "serve rebuild (s)", "serve rebuild, --dirty (s)", "make test (s)")
+site = [(k, f"{bench[k]:.1f}", f"<= {targets[k]:g}" if k in targets else "") for k in timed if k in bench]
 if site:
     print(figures.table(site, ["what", "seconds", "target"]))
 else:

@@ -202,6 +202,8 @@ def timed_formatter(source: str, language: str, css_class: str, options: dict[st
 
     Every executed block is recorded in BLOCK_SECONDS under the snippet file it includes, for
     the "Computation times" page (the last page of the build, so it sees every other block).
+    Only executed blocks get here: markdown-exec's validator turns the others away (and takes
+    `exec` out of the options, so it cannot be read here).
     """
     from markdown_exec import formatter
 
@@ -209,8 +211,7 @@ def timed_formatter(source: str, language: str, css_class: str, options: dict[st
     try:
         return str(formatter(source, language, css_class, options, md, **kwargs))
     finally:
-        if options.get("exec"):
-            BLOCK_SECONDS[_snippet_of(source)] = time.perf_counter() - start
+        BLOCK_SECONDS[_snippet_of(source)] = time.perf_counter() - start
 
 
 @functools.cache

@@ -1,4 +1,9 @@
-"""mkdocs hooks for the lab notebooks (mkdocs-jupyter), listed under `hooks:` in mkdocs.yml.
+"""mkdocs hooks, listed under `hooks:` in mkdocs.yml: one for the build's page order, the rest
+for the lab notebooks (mkdocs-jupyter).
+
+0. MkDocs renders pages in the order of their files (alphabetical), not of the nav. The
+   "Computation times" page reports every other page's executed blocks, so its file is moved
+   to the end of the build's list.
 
 1. mkdocs-jupyter caches an executed notebook under a key made of the notebook's own bytes and
    the plugin's options, so a retrained checkpoint or a change to the painters' code would be
@@ -39,6 +44,15 @@ _EXTERNAL_SCRIPT = re.compile(
     r"|<script type=\"text/x-mathjax-config\">.*?</script>",
     re.S,
 )
+
+
+LAST_PAGE = "computation-times.md"
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import Files
+
+    return Files([f for f in files if f.src_uri != LAST_PAGE] + [f for f in files if f.src_uri == LAST_PAGE])
 
 
 def fingerprint() -> str:

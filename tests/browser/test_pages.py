@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from built_site import COUNTS, DESKTOP, PHONE, SITE, built_pages, count, mkdocs_config, nav_files, page_url
+from built_site import COUNTS, DESKTOP, PHONE, ROOT, SITE, built_pages, count, mkdocs_config, nav_files, page_url
 from PIL import Image
 
 VIEWPORTS = ["desktop", "phone"]
@@ -157,3 +157,12 @@ def test_collapsible_answers_open_on_click(tab, page):
 def test_there_are_collapsible_answers_somewhere():
     # The per-page test passes on a page without <details>; make sure it is not vacuous.
     assert any("<details" in p.read_text("utf-8") for p in SITE.rglob("*.html"))
+
+
+def test_computation_times_page_lists_the_builds_blocks():
+    # Every snippet runs alone in one exec fence, so the built page should name each of them.
+    page = (SITE / "computation-times" / "index.html").read_text(encoding="utf-8")
+    snippets = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "snippets").rglob("*.py"))
+    missing = [s for s in snippets if f"<td>{s}</td>" not in page and s != "snippets/site/computation_times.py"]
+    assert not missing, f"blocks missing from the Computation times page: {missing}"
+    count("blocks on the Computation times page", page.count("<td>snippets/"))
