@@ -15,8 +15,12 @@ print(f"<p>Measured on {machine['date']}: {machine['hardware']}, torch {machine[
 targets = bench["targets"]
 timed = ("cold build (s)", "warm build (s)", "serve rebuild (s)", "serve rebuild, --dirty (s)", "make test (s)")
 site = [(k, f"{bench[k]:.1f}", f"<= {targets[k]:g}" if k in targets else "") for k in timed if k in bench]
+met = {k: bench[k] <= targets[k] for k in timed if k in bench and k in targets}
 if site:
-    print(figures.table(site, ["what", "seconds", "target"]))
+    print(figures.table([(*row, {True: "met", False: "missed"}.get(met.get(row[0]), "")) for row in site],
+                        ["what", "seconds", "target", ""]))  # fmt: skip
+    missed = [k.removesuffix(" (s)") for k, ok in met.items() if not ok]
+    print(f"<p>Targets missed in this run: {', '.join(missed) or 'none'}.</p>")
 else:
     print(
         "<p>This run timed the painters only; build, serve and test times come from "
