@@ -1,6 +1,7 @@
 """The lesson's worked example, computed: totals, terms, and refusals of bad input."""
 
 import math
+import re
 import runpy
 from pathlib import Path
 
@@ -187,3 +188,27 @@ def test_honest_reading_is_generated_from_the_rows():
     assert "Best on prompt match: the lesson says Diffusion, we measured Diffusion (agrees)" in text
     assert "200</span> times slower" in text
     assert scoring.ranking(measured)[0] == "Diffusion"
+
+
+def test_near_equal_times_are_a_tie_whichever_is_faster_in_this_build():
+    # At a millisecond, which of two painters is faster changes from one build to the next;
+    # a page must not name a different winner each time.
+    def rows(gan: float, vae: float) -> list[scoring.Ratings]:
+        return [
+            scoring.Ratings("GAN", 9, 2, 3, gan),
+            scoring.Ratings("VAE", 4, 6, 7, vae),
+            scoring.Ratings("Diffusion", 8, 9, 9, 0.06),
+        ]
+
+    a, b = rows(0.0011, 0.0013), rows(0.0013, 0.0011)
+    assert [r.family for r in scoring.fastest_group(a)] == ["GAN", "VAE"]
+    assert [r.family for r in scoring.fastest_group(b)] == ["GAN", "VAE"]
+    strip = re.compile(r'<span class="measured">[^<]*</span>')
+    assert strip.sub("#", scoring.honest_reading(scoring.LESSON_ROWS, a)) == strip.sub(
+        "#", scoring.honest_reading(scoring.LESSON_ROWS, b)
+    )
+    assert "(GAN and VAE, within 1.5x of each other: a tie at this size)" in scoring.honest_reading(
+        scoring.LESSON_ROWS, a
+    )
+    assert [r.family for r in scoring.fastest_group(rows(0.001, 0.002))] == ["GAN"]
+    assert scoring.names(scoring.fastest_group(a), "or") == "GAN or VAE"
