@@ -206,6 +206,24 @@ class FamilyReport:
     held_out: Any  # judge.Measurement over world.HELD_OUT
     seconds_batch_1: float
     seconds_batch_64: float
+    passes: int  # network passes in sequence per image: network_passes(family)
+
+
+def network_passes(family: str) -> int:
+    """How many network passes in sequence one image costs, from the committed config: one for
+    the GAN's generator and the VAE's decoder, one per denoising step for diffusion (the guided
+    pair shares a batch), one per token for the autoregressive painter plus its tokenizer's decode.
+
+    Unlike a time, this does not change from one build to the next, so a page can rank by it.
+    """
+    model, _ = _loaded(family)
+    if family == "diffusion":
+        return int(model.config.sample_steps)
+    if family == "autoregressive":
+        from painters import autoregressive
+
+        return autoregressive.LENGTH + 1
+    return 1
 
 
 @functools.cache
@@ -229,4 +247,5 @@ def measure_family(family: str, n: int = 64) -> FamilyReport:
         held_out=judge.measure(painting, world.HELD_OUT, n),
         seconds_batch_1=judge.seconds_per_image(timed, 1),
         seconds_batch_64=judge.seconds_per_image(timed, 64, repeats=1),
+        passes=network_passes(family),
     )
