@@ -39,3 +39,19 @@ def test_asking_for_a_missing_gpu_is_an_error():
 def test_unknown_family_lists_the_known_ones():
     with pytest.raises(ValueError, match="gan, vae, diffusion, autoregressive"):
         training.family_module("transformer")
+
+
+def test_the_shared_reference_gives_exactly_judge_measure():
+    # measure_family shares one set of reference renders between painters; the numbers must be
+    # the ones judge.measure (which draws its own) gives, or a page would quote a different metric.
+    from painters import world
+
+    scenes = tuple(world.HELD_OUT[:2])
+
+    def noisy(prompt: str, n: int, seed: int):
+        return world.render_prompt(prompt, n, seed=seed + 7)
+
+    assert training.measure_against_reference(noisy, scenes, n=8) == judge.measure(noisy, scenes, n=8)
+    shared = training.reference_renders(scenes, 8)
+    shared[0][:] = 0  # a page that scribbles on its copy
+    assert training.reference_renders(scenes, 8)[0].any()  # does not change the next page's

@@ -4,7 +4,7 @@ from painters import figures, scoring, training
 
 started = time.perf_counter()
 
-rows = dict(zip(training.FAMILIES, scoring.measured_rows()))  # "gan": the GAN's row, ...
+rows = dict(zip(training.FAMILIES, scoring.measured_rows(), strict=True))  # "gan": the GAN's row, ...
 held = {f: training.measure_family(f).held_out.prompt_match["all four"] for f in training.FAMILIES}
 
 # Each product weighs the axes differently; the pick is whatever the measured rows say.

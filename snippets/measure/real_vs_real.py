@@ -1,6 +1,6 @@
 import time
 
-from painters import figures, judge, world
+from painters import figures, judge, training, world
 
 started = time.perf_counter()
 
@@ -9,8 +9,9 @@ def another_real_set(prompt: str, n: int, seed: int):
     return world.render_prompt(prompt, n, seed=50_000 + seed)  # fresh renders, not the reference ones
 
 
-# Treat the renderer as if it were a painter: the best any painter can score.
-m = judge.measure(another_real_set, judge.EVAL_SCENES, n=64)
+# Treat the renderer as if it were a painter: the best any painter can score. The reference
+# renders are the ones every painter is measured against (judge.measure draws the same).
+m = training.measure_against_reference(another_real_set, judge.EVAL_SCENES, n=64)
 rows = [
     ("prompt match, all four", figures.percent(m.prompt_match["all four"])),
     ("sharpness ratio", f"{m.sharpness_ratio:.2f}"),

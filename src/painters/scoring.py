@@ -286,8 +286,8 @@ def fewest_passes(rows: Iterable[Ratings]) -> list[Ratings]:
     missing = [r.family for r in rows if r.passes is None]
     if missing or not rows:
         raise ValueError(f"rows without a pass count: {missing or 'none given'}; use measured_rows()")
-    fewest = min(r.passes for r in rows)
-    return [r for r in rows if r.passes == fewest]
+    counts = [r.passes or 0 for r in rows]
+    return [r for r, count in zip(rows, counts, strict=True) if count == min(counts)]
 
 
 def names(items: Iterable[Ratings | str], conjunction: str = "and") -> str:
