@@ -27,6 +27,13 @@ else:
         "<code>python scripts/bench.py --only build --only serve --only test</code>.</p>"
     )
 
+blocks = dict(bench.get("warm build, blocks (s)", {}))  # that build's own Computation times page
+total = blocks.pop("all blocks", None)
+if total and "warm build (s)" in bench:
+    top = ", ".join(f"<code>{name}</code> {sec:.1f} s" for name, sec in list(blocks.items())[:3])
+    print(f"<p>Of that warm build's {bench['warm build (s)']:.1f} s, its {len(blocks)} executed blocks took "
+          f"{total:.1f} s; the slowest three: {top}.</p>")  # fmt: skip
+
 columns = ["batch 1 (ms/image)", "batch 64 (ms/image)", "floor, batch 64 (ms/image)", "sampler / floor"]
 columns.append("batch 1, x fastest")
 rows = [(family, *(row.get(c, "-") for c in columns)) for family, row in bench["painters"].items()]

@@ -1,0 +1,28 @@
+"""scripts/bench.py reads the warm build's own Computation times page; the two must agree."""
+
+import importlib.util
+
+import pytest
+
+from painters import figures, store
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location("bench", store.REPO_DIR / "scripts" / "bench.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_block_times_reads_what_the_computation_times_page_prints(tmp_path, monkeypatch):
+    monkeypatch.setattr(figures, "BLOCK_SECONDS", {"snippets/a.py": 1.234, "snippets/b.py": 7.5})
+    page = tmp_path / "index.html"
+    page.write_text(f"<html><body>{figures.computation_times()}</body></html>")
+    assert _bench().block_times(page) == {"snippets/b.py": 7.5, "snippets/a.py": 1.23, "all blocks": 8.73}
+
+
+def test_block_times_refuses_a_page_without_a_table(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<p>nothing here</p>")
+    with pytest.raises(RuntimeError, match="no block times"):
+        _bench().block_times(page)
