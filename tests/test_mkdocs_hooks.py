@@ -83,3 +83,38 @@ def test_the_computation_times_page_is_built_last():
     files = Files([File(name, "docs", "site", use_directory_urls=True) for name in names])
     ordered = [f.src_uri for f in mkdocs_hooks.on_files(files, None)]
     assert ordered == ["canvas.md", "gan.md", "labs/gan.ipynb", "wild.md", "computation-times.md"]
+
+
+def test_serve_rebuilds_after_a_package_edit_use_the_new_code(monkeypatch):
+    # mkdocs serve builds in one process; without the reload, an edit to src/painters showed on
+    # no page until the server was restarted (the pages ran the modules imported first).
+    import sys
+
+    from painters import figures
+
+    saved = {name: module for name, module in sys.modules.items() if name.startswith("painters")}
+    fence = {"name": "python", "format": figures.timed_formatter}
+    config = {"mdx_configs": {"pymdownx.superfences": {"custom_fences": [fence]}}}
+    monkeypatch.delattr(sys, mkdocs_hooks._SEEN, raising=False)
+    try:
+        assert mkdocs_hooks.reload_changed_package(config) is False  # the first build: nothing to drop
+        assert mkdocs_hooks.reload_changed_package(config) is False  # nothing changed
+        assert sys.modules["painters.figures"] is figures
+        monkeypatch.setattr(mkdocs_hooks, "source_fingerprint", lambda: "edited")
+        assert mkdocs_hooks.reload_changed_package(config) is True
+        fresh = sys.modules["painters.figures"]
+        assert fresh is not figures  # imported afresh for the fence formatter
+        assert fence["format"] is fresh.timed_formatter
+        assert "painters.scoring" not in sys.modules  # the rest is imported afresh by the pages
+    finally:
+        for name in [m for m in sys.modules if m.startswith("painters")]:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+def test_each_build_starts_the_computation_times_afresh(monkeypatch):
+    from painters import figures
+
+    monkeypatch.setattr(figures, "BLOCK_SECONDS", {"snippets/gone.py": 1.0})
+    mkdocs_hooks.on_pre_build({})
+    assert figures.BLOCK_SECONDS == {}

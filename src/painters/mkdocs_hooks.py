@@ -1,5 +1,5 @@
-"""mkdocs hooks, listed under `hooks:` in mkdocs.yml: one for the build's page order, the rest
-for the lab notebooks (mkdocs-jupyter).
+"""mkdocs hooks, listed under `hooks:` in mkdocs.yml: the build's page order, the lab notebooks
+(mkdocs-jupyter), and fresh code for `mkdocs serve` after an edit to the package.
 
 0. MkDocs renders pages in the order of their files (alphabetical), not of the nav. The
    "Computation times" page reports every other page's executed blocks, so its file is moved
@@ -22,14 +22,23 @@ for the lab notebooks (mkdocs-jupyter).
    downloaded copy inside a clone) are rewritten to the built pages' URLs, as MkDocs does for
    Markdown pages; and a download link for the notebook (copied beside the page by the plugin's
    `include_source`) goes under the title, which Material's templates do not show by themselves.
+6. `mkdocs serve` builds every time in the same Python process, and the pages' code runs in
+   it (markdown-exec), so after an edit to src/painters the next rebuild would still run the
+   modules imported for the first build: mkdocs.yml watches the package, the page rebuilds,
+   and shows the old behaviour. When the package's source has changed since the last build,
+   its modules are dropped from sys.modules (the pages import them afresh, and the in-process
+   caches of loaded models and measurements go with them) and the fence formatter is taken
+   from the new module. A build where only pages or snippets changed keeps them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import html
+import importlib
 import posixpath
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -63,11 +72,50 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def source_fingerprint() -> str:
+    """A digest of the package's Python source (what the pages' code imports)."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+# The source the modules in sys.modules were imported from. Kept on sys itself: MkDocs loads this
+# hook file once per process, but tests load it afresh, and the answer is per process.
+_SEEN = "_painters_source_seen_by_mkdocs_hooks"
+
+
+def reload_changed_package(config: Any) -> bool:
+    """Drop the painters modules if their source changed since the last build in this process
+    (see 6. above); True if it did. The fence formatters are re-resolved from the new modules."""
+    source, seen = source_fingerprint(), getattr(sys, _SEEN, None)
+    setattr(sys, _SEEN, source)
+    if seen is None or seen == source:
+        return False
+    for name in [m for m in sys.modules if m == "painters" or m.startswith("painters.")]:
+        del sys.modules[name]
+    for fence in config["mdx_configs"].get("pymdownx.superfences", {}).get("custom_fences", []):
+        formatter = fence.get("format")
+        module = getattr(formatter, "__module__", "") or ""
+        if module == "painters" or module.startswith("painters."):
+            fence["format"] = getattr(importlib.import_module(module), formatter.__name__)
+    return True
+
+
 def on_config(config: Any) -> Any:
+    reload_changed_package(config)
     plugin = config.plugins.get("mkdocs-jupyter")
     if plugin is not None:
         plugin.config["cache_dir"] = str(store.REPO_DIR / ".cache" / "mkdocs-jupyter" / fingerprint())
     return config
+
+
+def on_pre_build(config: Any) -> None:
+    """Start the Computation times page's record afresh: under `mkdocs serve` one process builds
+    many times, and a block taken out of a page must not stay listed."""
+    from painters import figures
+
+    figures.BLOCK_SECONDS.clear()
 
 
 _CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python">')
