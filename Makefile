@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
 
-.PHONY: venv serve serve-fast site test lint clean
+.PHONY: venv serve site test lint clean
 
 venv: $(STAMP)
 
@@ -27,9 +27,6 @@ serve: venv
 
 # Rebuilds only the page you saved (about a second for most pages, instead of every page's code
 # again). A change to a snippet or to src/ is not seen by the page until you save the page too.
-serve-fast: venv
-	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
-
 site: venv
 	$(BIN)/mkdocs build --strict --site-dir site
 

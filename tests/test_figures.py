@@ -33,6 +33,40 @@ def test_a_block_that_includes_a_snippet_is_named_by_its_file(monkeypatch):
     assert list(figures.BLOCK_SECONDS) == ["snippets/canvas/captions.py"]
 
 
+def test_under_serve_an_unchanged_block_is_shown_again_not_run_again(monkeypatch, tmp_path):
+    # mkdocs serve reran every page's code on every save (17.6 s after touching one page).
+    monkeypatch.setattr(figures, "BLOCK_SECONDS", {})
+    monkeypatch.setattr(figures, "_REUSED", {})
+    monkeypatch.setattr(figures, "REUSE_BLOCKS", True)
+    runs = tmp_path / "runs"
+    block = f'```python exec="on"\nopen({str(runs)!r}, "a").write("x")\nprint("ran")\n```\n'
+    first, second = render(block), render(block)
+    assert first == second
+    assert runs.read_text() == "x"  # ran once, shown twice
+    assert len(figures.BLOCK_SECONDS) == 1  # still listed on Computation times, with its cost
+    render(block.replace('"ran"', '"ran, edited"'))
+    assert runs.read_text() == "xx"  # changed code runs again
+    monkeypatch.setattr(figures, "REUSE_BLOCKS", False)  # mkdocs build: always runs
+    render(block)
+    assert runs.read_text() == "xxx"
+
+
+def test_a_failing_block_is_never_kept_so_it_fails_again(monkeypatch, tmp_path):
+    monkeypatch.setattr(figures, "_REUSED", {})
+    monkeypatch.setattr(figures, "REUSE_BLOCKS", True)
+    runs = tmp_path / "runs"
+    block = f'```python exec="on"\nopen({str(runs)!r}, "a").write("x")\n1 / 0\n```\n'
+    render(block)
+    render(block)
+    assert runs.read_text() == "xx"
+    assert figures._REUSED == {}
+
+
+def test_the_computation_times_block_always_runs():
+    assert figures._reuse_key("print(figures.computation_times())", "python", {}) is None
+    assert figures._reuse_key("print(1)", "python", {}) is not None
+
+
 def test_computation_times_lists_blocks_slowest_first(monkeypatch):
     monkeypatch.setattr(figures, "BLOCK_SECONDS", {"snippets/a.py": 0.5, "snippets/b.py": 1.5})
     table = figures.computation_times()

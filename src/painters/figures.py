@@ -12,6 +12,7 @@ import functools
 import hashlib
 import html
 import io
+import logging
 import math
 import re
 import time
@@ -196,6 +197,13 @@ def _where(manifest: Any) -> str:
 # snippet path -> seconds its block took in the latest build (the process-wide record of a build)
 BLOCK_SECONDS: dict[str, float] = {}
 
+#: Set by the mkdocs hooks under `mkdocs serve` only: a block whose code and inputs have not
+#: changed since it last ran in this server is shown again instead of run again (see _reuse_key).
+#: A `mkdocs build` runs every block, every time.
+REUSE_BLOCKS = False
+_REUSED: dict[str, tuple[str, float]] = {}  # key -> (the block's HTML, the seconds it took then)
+REPO = Path(__file__).resolve().parents[2]
+
 
 def timed_formatter(source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any) -> str:
     """markdown-exec's fence formatter, timed: mkdocs.yml routes every python fence through here.
@@ -207,17 +215,65 @@ def timed_formatter(source: str, language: str, css_class: str, options: dict[st
     """
     from markdown_exec import formatter
 
+    key = _reuse_key(source, language, options) if REUSE_BLOCKS else None
+    if key is not None and key in _REUSED:
+        output, seconds = _REUSED[key]
+        BLOCK_SECONDS[_snippet_of(source)] = seconds  # what the block costs, not what reuse did
+        return output
+    warnings = _Warnings()
+    loggers = [logging.getLogger(name) for name in ("markdown_exec", "mkdocs.plugins.markdown_exec")]
+    for logger in loggers:
+        logger.addHandler(warnings)
     start = time.perf_counter()
     try:
-        return str(formatter(source, language, css_class, options, md, **kwargs))
+        output = str(formatter(source, language, css_class, options, md, **kwargs))
     finally:
-        BLOCK_SECONDS[_snippet_of(source)] = time.perf_counter() - start
+        seconds = BLOCK_SECONDS[_snippet_of(source)] = time.perf_counter() - start
+        for logger in loggers:
+            logger.removeHandler(warnings)
+    # Kept only if it ran cleanly (a failed block logs a warning, and must say so again next
+    # time) and printed no heading (headings also feed the page's table of contents).
+    if key is not None and not warnings.seen and not re.search(r"<h[1-6]\b", output):
+        _REUSED[key] = (output, seconds)
+    return output
 
 
-@functools.cache
+class _Warnings(logging.Handler):
+    """Notices whether markdown-exec logged a warning (it does when a block fails)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.seen = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen = True
+
+
+def _reuse_key(source: str, language: str, options: dict[str, Any]) -> str | None:
+    """What decides a block's output under `mkdocs serve`: its code and options, and every file a
+    block reads besides the package (the checkpoints' manifests, the committed benchmark
+    results, the diagram sources). An edit to the package itself drops this module, and with it
+    every kept output (mkdocs_hooks.reload_changed_package). The Computation times block reads
+    this build's record, so it always runs."""
+    if "computation_times(" in source:
+        return None
+    digest = hashlib.sha256(repr((source, language, sorted(map(str, options.items())))).encode())
+    for folder, pattern in (("checkpoints", "*.json"), ("benchmarks", "*.json"), ("docs/diagrams", "*.txt")):
+        for path in sorted((REPO / folder).glob(pattern)):
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
+    return digest.hexdigest()
+
+
 def _snippet_texts() -> dict[str, str]:
-    root = Path(__file__).resolve().parents[2] / "snippets"
-    return {p.read_text(encoding="utf-8").strip(): str(p.relative_to(root.parent)) for p in sorted(root.rglob("*.py"))}
+    """{snippet's text: its path} for every file in snippets/, read again when one changes."""
+    files = sorted((REPO / "snippets").rglob("*.py"))
+    return _snippet_texts_of(tuple((p, p.stat().st_mtime_ns) for p in files))
+
+
+@functools.lru_cache(maxsize=1)
+def _snippet_texts_of(files: tuple[tuple[Path, int], ...]) -> dict[str, str]:
+    return {p.read_text(encoding="utf-8").strip(): str(p.relative_to(REPO)) for p, _ in files}
 
 
 def _snippet_of(source: str) -> str:

@@ -28,7 +28,9 @@
    and shows the old behaviour. When the package's source has changed since the last build,
    its modules are dropped from sys.modules (the pages import them afresh, and the in-process
    caches of loaded models and measurements go with them) and the fence formatter is taken
-   from the new module. A build where only pages or snippets changed keeps them.
+   from the new module. A build where only pages or snippets changed keeps them, and under
+   `mkdocs serve` (only) each block whose code and inputs are unchanged since it last ran in
+   this server shows its kept output instead of running again (figures.timed_formatter).
 """
 
 from __future__ import annotations
@@ -110,12 +112,22 @@ def on_config(config: Any) -> Any:
     return config
 
 
+_COMMAND = ["build"]  # this process's MkDocs command, from on_startup
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _COMMAND[0] = command
+
+
 def on_pre_build(config: Any) -> None:
     """Start the Computation times page's record afresh: under `mkdocs serve` one process builds
-    many times, and a block taken out of a page must not stay listed."""
+    many times, and a block taken out of a page must not stay listed. Under `mkdocs serve` only,
+    a block whose code and inputs did not change since it last ran is shown again rather than
+    run again (figures.REUSE_BLOCKS): a rebuild after editing one page's prose takes seconds."""
     from painters import figures
 
     figures.BLOCK_SECONDS.clear()
+    figures.REUSE_BLOCKS = _COMMAND[0] == "serve"
 
 
 _CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python">')
