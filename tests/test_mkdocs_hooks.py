@@ -118,3 +118,16 @@ def test_each_build_starts_the_computation_times_afresh(monkeypatch):
     monkeypatch.setattr(figures, "BLOCK_SECONDS", {"snippets/gone.py": 1.0})
     mkdocs_hooks.on_pre_build({})
     assert figures.BLOCK_SECONDS == {}
+
+
+def test_only_mkdocs_serve_shows_kept_block_outputs(monkeypatch):
+    from painters import figures
+
+    monkeypatch.setattr(figures, "REUSE_BLOCKS", False)
+    monkeypatch.setattr(mkdocs_hooks, "_COMMAND", ["build"])
+    mkdocs_hooks.on_startup(command="serve", dirty=False)
+    mkdocs_hooks.on_pre_build({})
+    assert figures.REUSE_BLOCKS is True
+    mkdocs_hooks.on_startup(command="build", dirty=False)  # mkdocs build, and so CI: every block runs
+    mkdocs_hooks.on_pre_build({})
+    assert figures.REUSE_BLOCKS is False
