@@ -202,7 +202,6 @@ BLOCK_SECONDS: dict[str, float] = {}
 #: A `mkdocs build` runs every block, every time.
 REUSE_BLOCKS = False
 _REUSED: dict[str, tuple[str, float]] = {}  # key -> (the block's HTML, the seconds it took then)
-REPO = Path(__file__).resolve().parents[2]
 
 
 def timed_formatter(source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any) -> str:
@@ -255,11 +254,14 @@ def _reuse_key(source: str, language: str, options: dict[str, Any]) -> str | Non
     results, the diagram sources). An edit to the package itself drops this module, and with it
     every kept output (mkdocs_hooks.reload_changed_package). The Computation times block reads
     this build's record, so it always runs."""
+    from painters import diagrams, store
+
     if "computation_times(" in source:
         return None
     digest = hashlib.sha256(repr((source, language, sorted(map(str, options.items())))).encode())
-    for folder, pattern in (("checkpoints", "*.json"), ("benchmarks", "*.json"), ("docs/diagrams", "*.txt")):
-        for path in sorted((REPO / folder).glob(pattern)):
+    inputs = ((store.CHECKPOINTS, "*.json"), (store.REPO_DIR / "benchmarks", "*.json"), (diagrams.DIAGRAM_DIR, "*.txt"))
+    for folder, pattern in inputs:
+        for path in sorted(folder.glob(pattern)):
             stat = path.stat()
             digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
     return digest.hexdigest()
@@ -267,13 +269,17 @@ def _reuse_key(source: str, language: str, options: dict[str, Any]) -> str | Non
 
 def _snippet_texts() -> dict[str, str]:
     """{snippet's text: its path} for every file in snippets/, read again when one changes."""
-    files = sorted((REPO / "snippets").rglob("*.py"))
+    from painters import store
+
+    files = sorted((store.REPO_DIR / "snippets").rglob("*.py"))
     return _snippet_texts_of(tuple((p, p.stat().st_mtime_ns) for p in files))
 
 
 @functools.lru_cache(maxsize=1)
 def _snippet_texts_of(files: tuple[tuple[Path, int], ...]) -> dict[str, str]:
-    return {p.read_text(encoding="utf-8").strip(): str(p.relative_to(REPO)) for p, _ in files}
+    from painters import store
+
+    return {p.read_text(encoding="utf-8").strip(): str(p.relative_to(store.REPO_DIR)) for p, _ in files}
 
 
 def _snippet_of(source: str) -> str:

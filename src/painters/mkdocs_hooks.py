@@ -66,20 +66,21 @@ def on_files(files: Any, config: Any) -> Any:
     return Files([f for f in files if f.src_uri != LAST_PAGE] + [f for f in files if f.src_uri == LAST_PAGE])
 
 
-def fingerprint() -> str:
-    """A digest of everything a lab's outputs depend on besides the notebook itself."""
+def _digest(paths: list[Path]) -> str:
     digest = hashlib.sha256()
-    for path in sorted(store.CHECKPOINTS.glob("*.json")) + sorted(PACKAGE.glob("*.py")):
+    for path in paths:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
+
+
+def fingerprint() -> str:
+    """A digest of everything a lab's outputs depend on besides the notebook itself."""
+    return _digest(sorted(store.CHECKPOINTS.glob("*.json")) + sorted(PACKAGE.glob("*.py")))
 
 
 def source_fingerprint() -> str:
     """A digest of the package's Python source (what the pages' code imports)."""
-    digest = hashlib.sha256()
-    for path in sorted(PACKAGE.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()[:16]
+    return _digest(sorted(PACKAGE.glob("*.py")))
 
 
 # The source the modules in sys.modules were imported from. Kept on sys itself: MkDocs loads this

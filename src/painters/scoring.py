@@ -345,7 +345,12 @@ def measured_rows() -> list[Ratings]:
         label = {"gan": "GAN", "vae": "VAE"}.get(family, family.capitalize())  # as the lesson writes them
         rows.append(
             measured_ratings(
-                label, m.sharpness_ratio, all_four, m.feature_diversity_ratio, report.seconds_batch_1, report.passes
+                label,
+                m.sharpness_ratio,
+                all_four,
+                m.feature_diversity_ratio,
+                report.seconds_batch_1,
+                training.network_passes(family),
             )
         )
     return rows

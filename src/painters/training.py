@@ -206,7 +206,6 @@ class FamilyReport:
     held_out: Any  # judge.Measurement over world.HELD_OUT
     seconds_batch_1: float
     seconds_batch_64: float
-    passes: int  # network passes in sequence per image: network_passes(family)
 
 
 def network_passes(family: str) -> int:
@@ -273,5 +272,4 @@ def measure_family(family: str, n: int = 64) -> FamilyReport:
         held_out=measure_against_reference(painting, world.HELD_OUT, n),
         seconds_batch_1=judge.seconds_per_image(timed, 1),
         seconds_batch_64=judge.seconds_per_image(timed, 64, repeats=1),
-        passes=network_passes(family),
     )
