@@ -12,8 +12,7 @@ transformer predicts, K the codebook size.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,11 +20,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from painters import training, world
-from painters.nn import TextEncoder, to_pixels
+from painters import fit, world
+from painters.nn import TextEncoder, prompt_tokens, to_pixels
 
 GRID = 8  # tokens per side: 8x8 = 64 tokens, each a 4x4 patch
 LENGTH = GRID * GRID
+MAX_CODEBOOK = 4096  # a bigger codebook would mostly hold codes that are never used
 
 
 @dataclass
@@ -44,6 +44,13 @@ class Config:
     lr: float = 1e-3
     temperature: float = 1.0
     guidance: float = 3.0
+
+    def __post_init__(self) -> None:
+        # Checked here, before any work: a run that trains a tokenizer for minutes must not fail after it.
+        if not 2 <= self.codebook <= MAX_CODEBOOK:
+            raise ValueError(f"codebook={self.codebook}: use between 2 and {MAX_CODEBOOK} codes")
+        if self.dim % self.heads:
+            raise ValueError(f"dim={self.dim} does not split into heads={self.heads} equal heads")
 
     @classmethod
     def tiny(cls) -> Config:
@@ -86,21 +93,6 @@ class Tokenizer(nn.Module):
         """Token ids (B, 64) to an image (B, 3, 32, 32) in [-1, 1] (unclamped)."""
         q = self.codebook(ids).view(len(ids), GRID, GRID, -1).permute(0, 3, 1, 2)
         return self.decoder(q)
-
-    def loss(self, x: torch.Tensor, edge_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
-        """Reconstruction + codebook + commitment losses, with the straight-through gradient.
-
-        With edge_weight > 0 the rebuild must also match the differences between neighbouring
-        pixels: plain L1 alone lets the decoder average edges away into blur."""
-        ids, h = self.encode(x)
-        q = self.codebook(ids).view(len(x), GRID, GRID, -1).permute(0, 3, 1, 2)
-        codebook_loss = F.mse_loss(q, h.detach())
-        commitment = F.mse_loss(h, q.detach())
-        q = h + (q - h).detach()  # straight-through: the decoder's gradient flows into the encoder
-        rebuilt = self.decoder(q)
-        recon = F.l1_loss(rebuilt, x)
-        edges = F.l1_loss(rebuilt.diff(dim=2), x.diff(dim=2)) + F.l1_loss(rebuilt.diff(dim=3), x.diff(dim=3))
-        return recon + edge_weight * edges + codebook_loss + 0.25 * commitment, recon
 
 
 # --- the transformer ---------------------------------------------------------------------------
@@ -167,81 +159,55 @@ def build(config: Config) -> Painter:
     return Painter(config)
 
 
-# --- training -----------------------------------------------------------------------------------
+# --- loss: the tokenizer's VQ objective and the transformer's next-token likelihood -------------
 
 
-def train(
-    config: Config, *, seed: int, device: torch.device, progress: bool = True
-) -> tuple[Painter, dict[str, list[float]]]:
-    generator = training.seed_everything(seed)
-    data = world.make_dataset(30_000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
-    model = build(config).to(device)
-    vq = model.tokenizer
-    vq_opt = torch.optim.AdamW(vq.parameters(), lr=config.lr * 2, weight_decay=0.0)
+# --8<-- [start:vq_loss]
+def vq_loss(tokenizer: Tokenizer, x: torch.Tensor, edge_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """The VQ-VAE objective: rebuild x through the nearest codes, move the codes towards the
+    encoder's outputs, and commit the encoder to its codes; the straight-through estimator
+    carries the decoder's gradient past the (not differentiable) nearest-code lookup.
 
-    def vq_step(i: int, batch: training.Batch) -> dict[str, float]:
-        loss, recon = vq.loss(batch.images, config.edge_weight)
-        vq_opt.zero_grad(set_to_none=True)
-        loss.backward()
-        vq_opt.step()
-        if i % 100 == 0:  # restart dead codes at random encoder outputs, so the codebook is used
-            with torch.no_grad():
-                ids, h = vq.encode(batch.images)
-                used = torch.bincount(ids.flatten(), minlength=config.codebook) > 0
-                dead = (~used).nonzero().flatten()
-                flat = h.permute(0, 2, 3, 1).reshape(-1, h.shape[1])
-                pick = torch.randint(len(flat), (len(dead),), generator=generator).to(flat.device)
-                vq.codebook.weight.data[dead] = flat[pick]
-        return {"vq_recon": recon.item()}
-
-    history = training.fit(
-        vq_step, data, steps=config.vq_steps, batch_size=config.batch, generator=generator,
-        device=device, desc="autoregressive: tokenizer", progress=progress,
-    )  # fmt: skip
-
-    vq.requires_grad_(False).eval()
-    with torch.no_grad():  # the transformer trains on token ids, computed once
-        images = torch.from_numpy(data.images).permute(0, 3, 1, 2).float() / 127.5 - 1
-        ids = torch.cat([vq.encode(images[i : i + 512].to(device))[0].cpu() for i in range(0, len(images), 512)])
-    token_data = world.Dataset(ids.numpy().reshape(-1, GRID, GRID, 1).astype(np.uint8), data.tokens, data.labels)
-    if config.codebook > 256:
-        raise ValueError("codebook > 256 does not fit the uint8 token store")
-    transformer = [p for name, p in model.named_parameters() if not name.startswith("tokenizer.")]
-    opt = torch.optim.AdamW(transformer, lr=config.lr, weight_decay=0.01, betas=(0.9, 0.95))
-    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, config.lr, total_steps=config.steps, pct_start=0.05)
-
-    def ar_step(i: int, batch: training.Batch) -> dict[str, float]:
-        # batches() scaled the uint8 ids to [-1, 1]; undo it to get the ids back
-        z = ((batch.images[:, 0] + 1) * 127.5).round().long().flatten(1)  # (B, 64)
-        b = len(z)
-        start = model.prompt_vector(batch.tokens, b)
-        drop = torch.rand(b, generator=generator).to(z.device) < config.drop_prompt
-        start = torch.where(drop[:, None], model.prompt_vector(None, b), start)
-        logits = model.logits(start, z[:, :-1])  # position i predicts z_i from z_<i
-        loss = F.cross_entropy(logits.reshape(-1, config.codebook), z.reshape(-1))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        nn.utils.clip_grad_norm_(transformer, 1.0)
-        opt.step()
-        schedule.step()
-        return {"loss": loss.item()}
-
-    token_history = training.fit(
-        ar_step, token_data, steps=config.steps, batch_size=config.batch, generator=generator,
-        device=device, desc="autoregressive: transformer", progress=progress,
-    )  # fmt: skip
-    history["vq_step"] = history.pop("step")
-    history.update(token_history)
-    return model, history
+    With edge_weight > 0 the rebuild must also match the differences between neighbouring
+    pixels: plain L1 alone lets the decoder average edges away into blur. Returns the loss and
+    the L1 rebuild error."""
+    ids, h = tokenizer.encode(x)
+    q = tokenizer.codebook(ids).view(len(x), GRID, GRID, -1).permute(0, 3, 1, 2)
+    codebook_loss = F.mse_loss(q, h.detach())  # ||sg[h] - e||^2: codes move to the encoder
+    commitment = F.mse_loss(h, q.detach())  # ||h - sg[e]||^2: the encoder stays near its codes
+    q = h + (q - h).detach()  # straight-through: forward uses q, backward treats it as h
+    rebuilt = tokenizer.decoder(q)
+    recon = F.l1_loss(rebuilt, x)
+    edges = F.l1_loss(rebuilt.diff(dim=2), x.diff(dim=2)) + F.l1_loss(rebuilt.diff(dim=3), x.diff(dim=3))
+    return recon + edge_weight * edges + codebook_loss + 0.25 * commitment, recon
 
 
-# --- sampling -----------------------------------------------------------------------------------
+# --8<-- [end:vq_loss]
 
 
+# --8<-- [start:next_token_loss]
+def next_token_loss(model: Painter, codes: torch.Tensor, tokens: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+    """-log p(z | prompt) = -sum_i log p(z_i | z_<i, prompt), averaged per token: cross-entropy
+    of each position's prediction with the token that is really there (teacher forcing).
+    Some captions are replaced by "no prompt" (drop_prompt), for guidance."""
+    b = len(codes)
+    drop = (torch.rand(b, generator=generator) < model.config.drop_prompt).to(codes.device)
+    start = torch.where(drop[:, None], model.prompt_vector(None, b), model.prompt_vector(tokens, b))
+    logits = model.logits(start, codes[:, :-1])  # position i predicts z_i from z_<i
+    return F.cross_entropy(logits.reshape(-1, model.config.codebook), codes.reshape(-1))
+
+
+# --8<-- [end:next_token_loss]
+
+
+# --- sampler ------------------------------------------------------------------------------------
+
+
+# --8<-- [start:sampler]
 @torch.no_grad()
 def sample_tokens(
     model: Painter,
-    prompt_tokens: torch.Tensor,
+    tokens: torch.Tensor,
     generator: torch.Generator,
     *,
     length: int = LENGTH,
@@ -252,15 +218,18 @@ def sample_tokens(
 ) -> torch.Tensor:
     """Write `length` tokens one at a time, each drawn from p(z_i | z_<i, prompt).
 
-    `forced` pins chosen positions to chosen tokens (for the error-echo experiment); the
-    random draws stay the same, so any other change downstream is the echo of the forced one.
-    Without the cache, every step re-reads the whole prefix (the slow way, for timing).
+    Guidance mixes the logits with and without the prompt, l = l_free + w (l_prompt - l_free),
+    as diffusion's classifier-free guidance does. Each token is drawn by inverse CDF from one
+    uniform number. `forced` pins chosen positions to chosen tokens (for the error-echo
+    experiment); the uniform draws stay the same, so any change downstream is the echo of the
+    forced one. With the cache, each step computes the keys and values of its one new position
+    and keeps them; without it, every step recomputes them for the whole prefix (for timing).
     """
     cfg = model.config
     g = cfg.guidance if guidance is None else guidance
     temp = cfg.temperature if temperature is None else temperature
-    b = len(prompt_tokens)
-    start = torch.cat([model.prompt_vector(prompt_tokens, b), model.prompt_vector(None, b)])
+    b = len(tokens)
+    start = torch.cat([model.prompt_vector(tokens, b), model.prompt_vector(None, b)])
     ids = torch.zeros((b, 0), dtype=torch.long)
     caches: list[dict[str, torch.Tensor]] = [{} for _ in model.blocks]
     x = start[:, None]
@@ -268,8 +237,7 @@ def sample_tokens(
         if use_cache:
             logits = model.step(x, caches)
         else:
-            both = torch.cat([ids, ids])
-            logits = model.logits(start, both)[:, -1]
+            logits = model.logits(start, torch.cat([ids, ids]))[:, -1]
         cond, free = logits.chunk(2)
         mixed = (free + g * (cond - free)) / max(temp, 1e-4)
         u = torch.rand((b, 1), generator=generator)  # inverse-CDF draw: one uniform per token
@@ -280,6 +248,9 @@ def sample_tokens(
         ids = torch.cat([ids, z[:, None]], dim=1)
         x = (model.token(torch.cat([z, z])) + model.position[0, i])[:, None]
     return ids
+
+
+# --8<-- [end:sampler]
 
 
 def decode_tokens(model: Painter, ids: torch.Tensor) -> np.ndarray:
@@ -297,42 +268,90 @@ def decode_tokens(model: Painter, ids: torch.Tensor) -> np.ndarray:
 
 
 def sample_images(
-    model: Painter, prompt: str, n: int, seed: int = 0, *, guidance: float | None = None, use_cache: bool = True
+    model: Painter,
+    prompt: str | Sequence[str],
+    n: int,
+    seed: int = 0,
+    *,
+    guidance: float | None = None,
+    use_cache: bool = True,
 ) -> np.ndarray:
-    """n images of a prompt, (n, 32, 32, 3) uint8; the same seed gives the same images."""
-    training.check_count(n)
-    tokens = torch.tensor([world.encode(prompt)] * n)
+    """n pictures of a prompt (or one prompt each), (n, 32, 32, 3) uint8; same seed, same pictures."""
+    world.check_count(n)
+    tokens = prompt_tokens(prompt, n)  # raises world.PromptError before any network runs
     generator = torch.Generator().manual_seed(seed)
     ids = sample_tokens(model, tokens, generator, guidance=guidance, use_cache=use_cache)
     return decode_tokens(model, ids)
 
 
-def bits_per_image(config: Config) -> float:
-    """How much a token grid can say: 64 tokens x log2(K) bits."""
-    return LENGTH * math.log2(config.codebook)
+def network_passes(config: Config) -> int:
+    """One transformer pass per token (64, each reading only its new position thanks to the
+    cache), then one pass of the tokenizer's decoder."""
+    return LENGTH + 1
 
 
-def forward_floor(model: Painter, n: int) -> Callable[[], object]:
-    """The network passes sampling cannot avoid, for the benchmark: 64 cached one-token steps
-    of the transformer on the guided (doubled) batch, then one tokenizer decode."""
-    start = model.prompt_vector(torch.tensor([world.encode(world.SHARED_PROMPT)] * 2 * n), 2 * n)
-    ids = torch.randint(model.config.codebook, (2 * n, LENGTH))
-
-    @torch.no_grad()
-    def run() -> None:
-        caches: list[dict[str, torch.Tensor]] = [{} for _ in model.blocks]
-        x = start[:, None]
-        for i in range(LENGTH):
-            model.step(x, caches)
-            x = (model.token(ids[:, i]) + model.position[0, i])[:, None]
-        model.tokenizer.decode(ids[:n])
-
-    return run
+# --- training steps -----------------------------------------------------------------------------
 
 
-def evaluate(model: Painter) -> dict[str, object]:
-    """The judge's measurements at save time (stored in the manifest): trained and held-out
-    prompts apart, and time per image."""
-    from painters import judge
+@torch.no_grad()
+def encode_dataset(tokenizer: Tokenizer, examples: fit.Pictures, batch: int = 512) -> torch.Tensor:
+    """Every training picture as its token grid, (N, 64) int64, computed once."""
+    codes = []
+    for start in range(0, len(examples), batch):
+        x = examples.take(torch.arange(start, min(start + batch, len(examples)))).images
+        codes.append(tokenizer.encode(x)[0])
+    return torch.cat(codes)
 
-    return judge.evaluate_painter(lambda prompt, n, seed: sample_images(model, prompt, n, seed=seed))
+
+def train(
+    config: Config, *, seed: int, device: torch.device, progress: bool = True, data: world.Dataset | None = None
+) -> tuple[Painter, dict[str, list[float]]]:
+    """First the tokenizer on pictures, then the transformer on the pictures' token grids."""
+    generator = fit.seed_everything(seed)
+    pictures = fit.Pictures(data or fit.training_set(), device)
+    model = build(config).to(device)
+    vq = model.tokenizer
+    vq_opt = torch.optim.AdamW(vq.parameters(), lr=config.lr * 2, weight_decay=0.0)
+
+    def vq_step(i: int, batch: fit.Batch) -> dict[str, float]:
+        loss, recon = vq_loss(vq, batch.images, config.edge_weight)
+        vq_opt.zero_grad(set_to_none=True)
+        loss.backward()
+        vq_opt.step()
+        if i % 100 == 0:  # restart dead codes at random encoder outputs, so the codebook is used
+            with torch.no_grad():
+                ids, h = vq.encode(batch.images)
+                used = torch.bincount(ids.flatten(), minlength=config.codebook) > 0
+                dead = (~used).nonzero().flatten()
+                flat = h.permute(0, 2, 3, 1).reshape(-1, h.shape[1])
+                pick = torch.randint(len(flat), (len(dead),), generator=generator).to(flat.device)
+                vq.codebook.weight.data[dead] = flat[pick]
+        return {"vq_recon": recon.item()}
+
+    history = fit.fit(
+        vq_step, pictures, steps=config.vq_steps, batch_size=config.batch, generator=generator,
+        desc="autoregressive: tokenizer", progress=progress,
+    )  # fmt: skip
+
+    vq.requires_grad_(False).eval()
+    codes = fit.Codes(encode_dataset(vq, pictures), pictures.tokens)
+    transformer = [p for name, p in model.named_parameters() if not name.startswith("tokenizer.")]
+    opt = torch.optim.AdamW(transformer, lr=config.lr, weight_decay=0.01, betas=(0.9, 0.95))
+    schedule = torch.optim.lr_scheduler.OneCycleLR(opt, config.lr, total_steps=config.steps, pct_start=0.05)
+
+    def ar_step(i: int, batch: fit.CodeBatch) -> dict[str, float]:
+        loss = next_token_loss(model, batch.codes, batch.tokens, generator)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        nn.utils.clip_grad_norm_(transformer, 1.0)
+        opt.step()
+        schedule.step()
+        return {"loss": loss.item()}
+
+    token_history = fit.fit(
+        ar_step, codes, steps=config.steps, batch_size=config.batch, generator=generator,
+        desc="autoregressive: transformer", progress=progress,
+    )  # fmt: skip
+    history["vq_step"] = history.pop("step")
+    history.update(token_history)
+    return model, history

@@ -22,7 +22,6 @@ import functools
 import html
 import itertools
 import re
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,7 +137,6 @@ def render_diagram(name: str) -> str:
     Raises:
         ValueError: ``name`` is not one of :data:`DIAGRAMS`, or its text does not draw cleanly.
     """
-    started = time.perf_counter()
     info = _info(name)
     wide = diagram_svg(name)
     width, height = _svg_size(wide)
@@ -160,18 +158,15 @@ def render_diagram(name: str) -> str:
         f'<pre class="painters-sr-only" id="{text_id}">'
         f"{html.escape(diagram_source(name))}</pre>"
         f"</figure>"
-    ) + _diagram_provenance(name, started)
+    ) + _diagram_source_line(name)
 
 
-def _diagram_provenance(name: str, started: float) -> str:
-    """The caption under a diagram: the text files it was drawn from, by what, and how fast."""
-    from painters import figures
-
-    drawn = f"drawn at build from <code>docs/diagrams/{name}.txt</code>"
+def _diagram_source_line(name: str) -> str:
+    """The line under a diagram: the text files it was drawn from, and by what."""
+    drawn = f"Drawn at build from <code>docs/diagrams/{name}.txt</code>"
     if _info(name).narrow:
         drawn += f" (<code>{name}_narrow.txt</code> on narrow screens)"
-    drawn += f" by ascii2svg {_ascii2svg_version()}"
-    return figures.provenance(None, None, started, source=drawn)
+    return f'<p class="provenance">{drawn} by ascii2svg {_ascii2svg_version()}.</p>'
 
 
 @functools.cache

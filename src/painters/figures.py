@@ -8,31 +8,21 @@ next: PNGs are written without timestamps, SVG charts with a fixed hash salt and
 from __future__ import annotations
 
 import base64
-import functools
 import hashlib
 import html
 import io
-import logging
 import math
 import re
-import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from painters import world
+from painters import registry
 
-# One look across the site: the four painters always wear the same colours.
-FAMILY_COLOURS = {
-    "real": "#6b7280",
-    "gan": "#d97706",
-    "vae": "#7c3aed",
-    "diffusion": "#0891b2",
-    "autoregressive": "#db2777",
-}
+# One look across the site: every painter always wears its registry colour; real renders grey.
+FAMILY_COLOURS = {"real": "#6b7280", **{name: f.colour for name, f in registry.FAMILIES.items() if f.paints}}
 
 
 class Html(str):
@@ -153,23 +143,14 @@ def chart_style() -> dict[str, object]:
     }
 
 
-def scene_label(scene: world.Scene) -> str:
-    return f"{scene.colour} {scene.object}, {scene.place}, {scene.time}"
-
-
-def provenance(
-    checkpoint: str | Sequence[str] | None, seed: int | None, started: float, *, source: str | None = None
-) -> str:
-    """A one-line caption under a figure: which checkpoint(s) (training time, hardware) or which
-    source it was drawn from, which seed, and how long its block took in this build.
-
-    `started` is time.perf_counter() taken at the top of the snippet.
-    """
+def provenance(checkpoints: Sequence[str], seconds: float) -> str:
+    """A one-line caption under a figure: the checkpoints it was drawn from (training time and
+    machine) and how long its block took in this build. The fence formatter (blocks.py) adds it
+    under every executed block, so snippets show the idea and not this plumbing."""
     from painters import store
 
     parts = []
-    names = [checkpoint] if isinstance(checkpoint, str) else list(checkpoint or [])
-    manifests = [store.read_manifest(name) for name in names]
+    manifests = [store.read_manifest(name) for name in checkpoints]
     if len(manifests) == 1:
         m = manifests[0]
         parts.append(
@@ -180,119 +161,9 @@ def provenance(
         each = ", ".join(f"<code>{html.escape(m.name)}</code> {m.wall_seconds / 60:.1f} min" for m in manifests)
         hardware = sorted({f"{_where(m)} ({m.hardware})" for m in manifests})
         parts.append(f"checkpoints {each}, trained on {html.escape('; '.join(hardware))}")
-    if source:
-        parts.append(source)
-    if seed is not None:
-        parts.append(f"seed {seed}")
-    parts.append(f"computed in {measured(f'{time.perf_counter() - started:.1f} s')} at build")
+    parts.append(f"computed in {measured(f'{seconds:.1f} s')} at build")
     return '<p class="provenance">' + " · ".join(parts) + "</p>"
 
 
 def _where(manifest: Any) -> str:
     return "GPU" if manifest.device == "cuda" else "CPU"
-
-
-# --- timing every executed block of a build -----------------------------------------------------
-
-# snippet path -> seconds its block took in the latest build (the process-wide record of a build)
-BLOCK_SECONDS: dict[str, float] = {}
-
-#: Set by the mkdocs hooks under `mkdocs serve` only: a block whose code and inputs have not
-#: changed since it last ran in this server is shown again instead of run again (see _reuse_key).
-#: A `mkdocs build` runs every block, every time.
-REUSE_BLOCKS = False
-_REUSED: dict[str, tuple[str, float]] = {}  # key -> (the block's HTML, the seconds it took then)
-
-
-def timed_formatter(source: str, language: str, css_class: str, options: dict[str, Any], md: Any, **kwargs: Any) -> str:
-    """markdown-exec's fence formatter, timed: mkdocs.yml routes every python fence through here.
-
-    Every executed block is recorded in BLOCK_SECONDS under the snippet file it includes, for
-    the "Computation times" page (the last page of the build, so it sees every other block).
-    Only executed blocks get here: markdown-exec's validator turns the others away (and takes
-    `exec` out of the options, so it cannot be read here).
-    """
-    from markdown_exec import formatter
-
-    key = _reuse_key(source, language, options) if REUSE_BLOCKS else None
-    if key is not None and key in _REUSED:
-        output, seconds = _REUSED[key]
-        BLOCK_SECONDS[_snippet_of(source)] = seconds  # what the block costs, not what reuse did
-        return output
-    warnings = _Warnings()
-    loggers = [logging.getLogger(name) for name in ("markdown_exec", "mkdocs.plugins.markdown_exec")]
-    for logger in loggers:
-        logger.addHandler(warnings)
-    start = time.perf_counter()
-    try:
-        output = str(formatter(source, language, css_class, options, md, **kwargs))
-    finally:
-        seconds = BLOCK_SECONDS[_snippet_of(source)] = time.perf_counter() - start
-        for logger in loggers:
-            logger.removeHandler(warnings)
-    # Kept only if it ran cleanly (a failed block logs a warning, and must say so again next
-    # time) and printed no heading (headings also feed the page's table of contents).
-    if key is not None and not warnings.seen and not re.search(r"<h[1-6]\b", output):
-        _REUSED[key] = (output, seconds)
-    return output
-
-
-class _Warnings(logging.Handler):
-    """Notices whether markdown-exec logged a warning (it does when a block fails)."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.seen = False
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.seen = True
-
-
-def _reuse_key(source: str, language: str, options: dict[str, Any]) -> str | None:
-    """What decides a block's output under `mkdocs serve`: its code and options, and every file a
-    block reads besides the package (the checkpoints' manifests, the committed benchmark
-    results, the diagram sources). An edit to the package itself drops this module, and with it
-    every kept output (mkdocs_hooks.reload_changed_package). The Computation times block reads
-    this build's record, so it always runs."""
-    from painters import diagrams, store
-
-    if "computation_times(" in source:
-        return None
-    digest = hashlib.sha256(repr((source, language, sorted(map(str, options.items())))).encode())
-    inputs = ((store.CHECKPOINTS, "*.json"), (store.REPO_DIR / "benchmarks", "*.json"), (diagrams.DIAGRAM_DIR, "*.txt"))
-    for folder, pattern in inputs:
-        for path in sorted(folder.glob(pattern)):
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size}".encode())
-    return digest.hexdigest()
-
-
-def _snippet_texts() -> dict[str, str]:
-    """{snippet's text: its path} for every file in snippets/, read again when one changes."""
-    from painters import store
-
-    files = sorted((store.REPO_DIR / "snippets").rglob("*.py"))
-    return _snippet_texts_of(tuple((p, p.stat().st_mtime_ns) for p in files))
-
-
-@functools.lru_cache(maxsize=1)
-def _snippet_texts_of(files: tuple[tuple[Path, int], ...]) -> dict[str, str]:
-    from painters import store
-
-    return {p.read_text(encoding="utf-8").strip(): str(p.relative_to(store.REPO_DIR)) for p, _ in files}
-
-
-def _snippet_of(source: str) -> str:
-    return _snippet_texts().get(source.strip(), "inline block: " + source.strip().splitlines()[0][:60])
-
-
-def computation_times() -> str:
-    """A table of every executed block of this build, slowest first, with the total."""
-    rows = sorted(BLOCK_SECONDS.items(), key=lambda item: -item[1])
-    total = sum(BLOCK_SECONDS.values())
-    body: list[tuple[object, ...]] = [
-        (name, measured(f"{seconds:.2f} s"), measured(percent(seconds / total)) if total else "-")
-        for name, seconds in rows
-    ]
-    body.append(("all blocks", measured(f"{total:.2f} s"), "100%"))
-    return table(body, ["block", "time", "share"])

@@ -9,8 +9,8 @@ and an exponential moving average of the generator's weights for sampling.
 Chapter: docs/gan.md.
 
 The generator turns noise z and a prompt into a 32x32 picture in one forward pass; the
-discriminator reads a picture and a prompt and scores how real the pair looks. Also here:
-`ring_of_gaussians_demo`, mode collapse on a 2-D toy that trains in seconds.
+discriminator reads a picture and a prompt and scores how real the pair looks. (Mode
+collapse on a 2-D toy that trains in seconds is in ring.py.)
 
 What the first runs taught (judge all-four prompt match, 8 trained prompts): without the
 mode-seeking term the generator ignored z (all 8 samples of a prompt alike); at weight 1 the
@@ -22,10 +22,8 @@ upsampling and a conv did not.
 from __future__ import annotations
 
 import copy
-import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
@@ -33,18 +31,19 @@ import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
-from painters import training, world
-from painters.nn import TextEncoder, to_pixels, to_tensor
+from painters import fit, world
+from painters.nn import TextEncoder, prompt_tokens, to_pixels, to_tensor
 
 
 @dataclass
 class Config:
     z_dim: int = 64  # noise numbers per image: position, size, facing, horizon, sun...
     text_dim: int = 64  # width of the prompt vector (each network has its own text encoder)
-    g_width: int = 48  # generator channels at 16x16 (and 32x32); doubled at 8x8, again at 4x4
+    g_width: int = 48  # generator channels at 16x16; doubled at 8x8, again at 4x4
+    g_full: int = 24  # generator channels at 32x32, where the thin lines (spokes, frames) are drawn
     d_width: int = 48  # discriminator channels at 16x16; doubled at 8x8 and again at 4x4
-    steps: int = 3000  # prompt match 0.47 / 0.82 / 0.97 / 0.99 after 1k / 2k / 3k / 4k steps
-    batch: int = 64
+    steps: int = 3000
+    batch: int = 32
     lr: float = 2e-4  # generator; the discriminator learns twice as fast (TTUR, Heusel 2017)
     d_lr_ratio: float = 2.0
     betas: tuple[float, float] = (0.0, 0.9)  # no momentum: the target moves every step
@@ -55,7 +54,7 @@ class Config:
     @classmethod
     def tiny(cls) -> Config:
         """A few-second configuration for tests."""
-        return cls(z_dim=8, text_dim=16, g_width=8, d_width=8, steps=30, batch=16, ema=0.9)
+        return cls(z_dim=8, text_dim=16, g_width=8, g_full=8, d_width=8, steps=30, batch=16, ema=0.9)
 
 
 # --- networks --------------------------------------------------------------------------------
@@ -79,9 +78,9 @@ class ConditionalNorm(nn.Module):
 class Generator(nn.Module):
     """(z, tokens) -> image: 4x4 -> 8x8 -> 16x16 -> 32x32, nearest upsampling then a conv.
 
-    Only the last conv runs at 32x32, and it is narrow in its output (3 channels). Nearest
-    upsampling before a conv cannot make the checkerboard texture that transposed convs,
-    or PixelShuffle from a random init, leave (Odena et al., 2016).
+    Nearest upsampling before a conv cannot make the checkerboard texture that transposed
+    convs, or PixelShuffle from a random init, leave (Odena et al., 2016). A narrow conv at
+    32x32 draws what is thinner than a 16x16 cell: spokes, frames, masts.
     """
 
     def __init__(self, c: Config) -> None:
@@ -89,23 +88,21 @@ class Generator(nn.Module):
         w = c.g_width
         cond = c.z_dim + c.text_dim
         self.z_dim = c.z_dim
+        self.width = w
         self.text = TextEncoder(c.text_dim)
         self.stem = nn.Linear(cond, 4 * w * 4 * 4)
-        self.norms = nn.ModuleList([ConditionalNorm(ch, cond) for ch in (4 * w, 2 * w, w)])
-        self.convs = nn.ModuleList([nn.Conv2d(4 * w, 2 * w, 3, padding=1), nn.Conv2d(2 * w, w, 3, padding=1)])
-        self.to_rgb = nn.Conv2d(w, 3, 3, padding=1)
-        self.width = w
+        self.norms = nn.ModuleList([ConditionalNorm(ch, cond) for ch in (4 * w, 2 * w, w, c.g_full)])
+        self.convs = nn.ModuleList(
+            [nn.Conv2d(4 * w, 2 * w, 3, padding=1), nn.Conv2d(2 * w, w, 3, padding=1), nn.Conv2d(w, c.g_full, 3, padding=1)]
+        )
+        self.to_rgb = nn.Conv2d(c.g_full, 3, 3, padding=1)
 
     def forward(self, z: torch.Tensor, tokens: torch.Tensor) -> torch.Tensor:
         cond = torch.cat([z, self.text(tokens)], dim=1)  # (B, z_dim + text_dim)
-        h = self.stem(cond).view(-1, 4 * self.width, 4, 4)  # (B, 4w, 4, 4)
-        h = h.contiguous(memory_format=torch.channels_last)
-        for norm, conv in zip(self.norms[:2], self.convs, strict=True):
-            h = F.relu(norm(h, cond))
-            h = conv(F.interpolate(h, scale_factor=2.0, mode="nearest"))  # 8x8, then 16x16
-        h = F.relu(self.norms[2](h, cond))
-        h = F.interpolate(h, scale_factor=2.0, mode="nearest")  # (B, w, 32, 32)
-        return torch.tanh(self.to_rgb(h))  # (B, 3, 32, 32)
+        h = self.stem(cond).view(-1, 4 * self.width, 4, 4).contiguous(memory_format=torch.channels_last)
+        for norm, conv in zip(self.norms[:3], self.convs, strict=True):  # 8x8, 16x16, then 32x32
+            h = conv(F.interpolate(F.relu(norm(h, cond)), scale_factor=2.0, mode="nearest"))
+        return torch.tanh(self.to_rgb(F.relu(self.norms[3](h, cond))))  # (B, 3, 32, 32)
 
 
 class Discriminator(nn.Module):
@@ -164,35 +161,58 @@ def build(config: Config) -> GAN:
     return GAN(config).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
 
 
-# --- sampling --------------------------------------------------------------------------------
+# --- loss: the contest ------------------------------------------------------------------------
 
 
-def _tokens(prompt: str, n: int) -> torch.Tensor:
-    return torch.tensor([world.encode(prompt)] * n, dtype=torch.long)
+# --8<-- [start:loss]
+def discriminator_loss(
+    d_real: torch.Tensor, d_fake: torch.Tensor, d_wrong: torch.Tensor, differs: torch.Tensor, mismatch: float
+) -> torch.Tensor:
+    """The critic's hinge loss: real pairs above +1, fakes below -1, and real pictures shown with
+    another picture's (different) caption below -1 too, so it also judges the match."""
+    hinge = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+    return hinge + mismatch * (F.relu(1 + d_wrong) * differs).mean()
 
 
+def generator_loss(d_fake: torch.Tensor) -> torch.Tensor:
+    """The painter's loss: raise the critic's score of its fakes (the hinge GAN's generator loss;
+    like the non-saturating loss, it still pushes hard when the critic is sure)."""
+    return -d_fake.mean()
+
+
+def mode_seeking_loss(fake_a: torch.Tensor, fake_b: torch.Tensor, z_a: torch.Tensor, z_b: torch.Tensor) -> torch.Tensor:
+    """Mao et al., 2019: two noises for one prompt must give two different pictures; the loss is
+    the inverse of how far apart the pictures are, per unit of distance between the noises."""
+    spread = (fake_a - fake_b).abs().mean((1, 2, 3)) / (z_a - z_b).abs().mean(1)
+    return 1 / (spread.mean() + 1e-5)
+
+
+# --8<-- [end:loss]
+
+
+# --- sampler ---------------------------------------------------------------------------------
+
+
+# --8<-- [start:sampler]
 @torch.no_grad()
-def sample_images(model: GAN, prompt: str, n: int, seed: int = 0, *, ema: bool = True) -> np.ndarray:
-    """n pictures of a prompt, one generator pass each: (n, 32, 32, 3) uint8, same for a seed."""
-    training.check_count(n)
-    tokens = _tokens(prompt, n)  # raises world.PromptError for a bad prompt
-    g = model.generator_ema if ema else model.generator
-    g.eval()
-    z = torch.randn(n, g.z_dim, generator=torch.Generator().manual_seed(seed))
+def sample_images(
+    model: GAN, prompt: str | Sequence[str], n: int, seed: int = 0, *, ema: bool = True, truncation: float = 1.0
+) -> np.ndarray:
+    """n pictures of a prompt (or one prompt each), one generator pass for all: (n, 32, 32, 3)
+    uint8, the same for a seed. truncation < 1 draws z nearer its centre: safer, less varied."""
+    world.check_count(n)
+    tokens = prompt_tokens(prompt, n)  # raises world.PromptError for a bad prompt
+    g = (model.generator_ema if ema else model.generator).eval()
+    z = truncation * torch.randn(n, g.z_dim, generator=torch.Generator().manual_seed(seed))
     return to_pixels(g(z, tokens))
 
 
-def forward_floor(model: GAN, n: int) -> Callable[[], object]:
-    """The network pass sampling cannot avoid, for the benchmark: one generator forward."""
-    g = model.generator_ema.eval()
-    z = torch.randn(n, g.z_dim)
-    tokens = _tokens(world.SHARED_PROMPT, n)
+# --8<-- [end:sampler]
 
-    @torch.no_grad()
-    def run() -> None:
-        g(z, tokens)
 
-    return run
+def network_passes(config: Config) -> int:
+    """One generator pass per picture."""
+    return 1
 
 
 @torch.no_grad()
@@ -205,160 +225,55 @@ def discriminator_scores(model: GAN, images: np.ndarray, prompt: str) -> np.ndar
     """
     model.discriminator.eval()
     x = to_tensor(images).contiguous(memory_format=torch.channels_last)
-    return model.discriminator(x, _tokens(prompt, len(images))).numpy()
+    return model.discriminator(x, prompt_tokens(prompt, len(images))).numpy()
 
 
-# --- training --------------------------------------------------------------------------------
+# --- training step ----------------------------------------------------------------------------
 
 
 def train(
-    config: Config,
-    *,
-    seed: int,
-    device: torch.device,
-    progress: bool = True,
-    data: world.Dataset | None = None,
+    config: Config, *, seed: int, device: torch.device, progress: bool = True, data: world.Dataset | None = None
 ) -> tuple[GAN, dict[str, list[float]]]:
-    """The contest: per batch one discriminator step, then one generator step (hinge loss).
-
-    `data` defaults to the shared 30000-image training set; tests pass a tiny one.
-    """
-    generator = training.seed_everything(seed)
-    if data is None:
-        data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
+    """The contest: per batch one discriminator step, then one generator step."""
+    generator = fit.seed_everything(seed)
+    data = data or fit.training_set()
     model = build(config).to(device)
     c = config
     G, D = model.generator, model.discriminator
     opt_g = torch.optim.Adam(G.parameters(), lr=c.lr, betas=c.betas)
     opt_d = torch.optim.Adam(D.parameters(), lr=c.lr * c.d_lr_ratio, betas=c.betas)
 
-    def step(i: int, batch: training.Batch) -> dict[str, float]:
+    def step(i: int, batch: fit.Batch) -> dict[str, float]:
         x, t, n = batch.images, batch.tokens, len(batch)
         # Fakes come in pairs: each of the first n/2 captions is painted from two noises z.
         t_fake = torch.cat([t[: n // 2], t[: n // 2]])
         z = torch.randn(n, c.z_dim, generator=generator).to(device)
         fake = G(z, t_fake)
         # 1. The critic: real pairs up, fake pairs down, real images with a wrong caption down.
-        h_real, h_fake = D.features(x), D.features(fake.detach())
+        h_real = D.features(x)
         text = D.text(t)
-        d_real, d_fake = D.score(h_real, text), D.score(h_fake, D.text(t_fake))
-        wrong = text.roll(1, dims=0)  # another image's caption ...
-        differs = (batch.labels != batch.labels.roll(1, dims=0)).any(1).float()  # ... if it differs
-        d_wrong = D.score(h_real, wrong)
-        d_loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
-        d_loss = d_loss + c.mismatch * (F.relu(1 + d_wrong) * differs).mean()
+        differs = (batch.labels != batch.labels.roll(1, dims=0)).any(1).float()  # another caption that differs
+        d_real, d_wrong = D.score(h_real, text), D.score(h_real, text.roll(1, dims=0))
+        d_fake = D.score(D.features(fake.detach()), D.text(t_fake))
+        d_loss = discriminator_loss(d_real, d_fake, d_wrong, differs, c.mismatch)
         opt_d.zero_grad(set_to_none=True)
         d_loss.backward()
         opt_d.step()
-        # 2. The painter: make the critic score its fakes high, and keep the two pictures of
-        # a pair apart (mode seeking, Mao et al. 2019): a painter that ignores z pays.
+        # 2. The painter: make the critic score its fakes high, and keep the two pictures of a
+        # pair apart: a painter that ignores z pays.
         D.requires_grad_(False)
-        g_loss = -D(fake, t_fake).mean()
-        a, b = fake[: n // 2], fake[n // 2 :]
-        spread = (a - b).abs().mean((1, 2, 3)) / (z[: n // 2] - z[n // 2 :]).abs().mean(1)
-        seek = 1 / (spread.mean() + 1e-5)
+        g_loss = generator_loss(D(fake, t_fake))
+        seek = mode_seeking_loss(fake[: n // 2], fake[n // 2 :], z[: n // 2], z[n // 2 :])
         opt_g.zero_grad(set_to_none=True)
         (g_loss + c.diversity * seek).backward()
         opt_g.step()
         D.requires_grad_(True)
-        with torch.no_grad():  # the sampling copy: an average over the recent generators
-            decay = min(c.ema, (1 + i) / (10 + i))  # short memory at first, while G is poor
-            for p_ema, p in zip(model.generator_ema.parameters(), G.parameters(), strict=True):
-                p_ema.lerp_(p, 1 - decay)
-            for b_ema, b in zip(model.generator_ema.buffers(), G.buffers(), strict=True):
-                b_ema.copy_(b)
-        return {
-            "d_loss": d_loss.item(),
-            "g_loss": g_loss.item(),
-            "d_real": d_real.mean().item(),
-            "d_fake": d_fake.mean().item(),
-            "spread": spread.mean().item(),
-        }
+        fit.ema_update(model.generator_ema, G, c.ema, i)  # the sampling copy: an average of recent G
+        return {"d_loss": d_loss.item(), "g_loss": g_loss.item(), "d_real": d_real.mean().item(),
+                "d_fake": d_fake.mean().item(), "seek": seek.item()}  # fmt: skip
 
-    history = training.fit(
-        step, data, steps=c.steps, batch_size=c.batch, generator=generator,
-        device=device, desc="gan", progress=progress,
+    history = fit.fit(
+        step, fit.Pictures(data, device), steps=c.steps, batch_size=c.batch, generator=generator,
+        desc="gan", progress=progress,
     )  # fmt: skip
     return model, history
-
-
-# --- evaluation ------------------------------------------------------------------------------
-
-
-def evaluate(model: GAN) -> dict[str, object]:
-    """The judge's measurements at save time (stored in the manifest): trained and held-out
-    prompts apart, and time per image."""
-    from painters import judge
-
-    return judge.evaluate_painter(lambda prompt, n, seed: sample_images(model, prompt, n, seed=seed))
-
-
-# --- mode collapse on a toy: a ring of eight Gaussians ---------------------------------------
-
-
-def ring_of_gaussians_demo(fix: bool, steps: int = 1500, seed: int = 0) -> dict[str, Any]:
-    """Train a tiny MLP GAN on 8 Gaussians on a circle, with or without a fix for collapse.
-
-    The plain GAN (non-saturating loss, as in Goodfellow 2014) leaves modes out: it piles its
-    samples on a few of them, or, as the two players chase each other, smears them between
-    the modes (seed 0 at 1500 steps: 0 of 8 covered, 4% of samples near any mode). The fix
-    is the R1 gradient penalty (Mescheder et al., 2018): the critic pays for steep slopes at
-    real points, so its verdict cannot swing the generator from one mode to another (seed 0:
-    8 of 8, 50% near a mode; seeds 0-5: plain 0, 2, 5, 8, 0, 5 modes, R1 8, 6, 7, 8, 8, 8).
-    Returns the final samples, snapshots along the way, the loss curves and the
-    coverage: how many of the 8 modes get at least a quarter of their fair share of samples
-    (a sample belongs to a mode when it lies within 3 std of it).
-    """
-    gen = training.seed_everything(seed)
-    angles = np.arange(8) * np.pi / 4
-    modes = 2.0 * np.stack([np.cos(angles), np.sin(angles)], 1)  # (8, 2)
-    centres, std, batch, z_dim, gamma = torch.tensor(modes, dtype=torch.float32), 0.05, 256, 16, 0.1
-
-    def mlp(cin: int, cout: int) -> nn.Sequential:
-        return nn.Sequential(nn.Linear(cin, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, cout))
-
-    G, D = mlp(z_dim, 2), mlp(2, 1)
-    opt_g = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    fixed_z = torch.randn(1024, z_dim, generator=gen)
-    snapshots, d_losses, g_losses = [], [], []
-    start = time.perf_counter()
-    for i in range(steps):
-        real = centres[torch.randint(8, (batch,), generator=gen)] + std * torch.randn(batch, 2, generator=gen)
-        real.requires_grad_(fix)
-        fake = G(torch.randn(batch, z_dim, generator=gen))
-        d_real = D(real)
-        d_loss = F.softplus(-d_real).mean() + F.softplus(D(fake.detach())).mean()
-        if fix:  # R1: (gamma / 2) * |grad_x D(x)|^2 on real points
-            (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
-            d_loss = d_loss + gamma / 2 * (grad**2).sum(1).mean()
-        opt_d.zero_grad()
-        d_loss.backward()
-        opt_d.step()
-        g_loss = F.softplus(-D(fake)).mean()
-        opt_g.zero_grad()
-        g_loss.backward()
-        opt_g.step()
-        d_losses.append(d_loss.item())
-        g_losses.append(g_loss.item())
-        if (i + 1) % max(1, steps // 6) == 0:
-            with torch.no_grad():
-                snapshots.append((i + 1, G(fixed_z[:256]).numpy()))
-    with torch.no_grad():
-        samples = G(fixed_z).numpy()
-    dist = np.linalg.norm(samples[:, None, :] - modes[None], axis=-1)  # (N, 8)
-    near = dist.min(1) < 3 * std
-    share = np.array([np.mean(near & (dist.argmin(1) == m)) for m in range(8)])
-    return {
-        "fix": "R1 gradient penalty" if fix else "none",
-        "samples": samples,
-        "real": modes[np.arange(1024) % 8] + std * np.random.default_rng(seed).normal(size=(1024, 2)),
-        "modes": modes,
-        "mode_share": share,
-        "coverage": int((share >= 0.25 / 8).sum()),
-        "quality": float(near.mean()),  # share of samples within 3 std of some mode
-        "snapshots": snapshots,
-        "d_loss": d_losses,
-        "g_loss": g_losses,
-        "seconds": time.perf_counter() - start,
-    }

@@ -2,16 +2,19 @@
 
 Each family file (gan.py, vae.py, diffusion.py, autoregressive.py) is readable on its own; what
 lives here is only what all of them need in the same form: reading a prompt's tokens into a
-vector, and moving between pixels in [0, 255] and tensors in [-1, 1].
+vector (and a prompt into its token ids), and moving between pixels in [0, 255] and tensors in
+[-1, 1].
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 import torch
 from torch import nn
 
-from painters.world import MAX_WORDS, VOCAB
+from painters.world import MAX_WORDS, VOCAB, encode
 
 
 class TextEncoder(nn.Module):
@@ -38,6 +41,18 @@ class TextEncoder(nn.Module):
         return self.out(pooled)
 
 
+def prompt_tokens(prompts: str | Sequence[str], n: int) -> torch.Tensor:
+    """Token ids (n, MAX_WORDS) for one prompt repeated n times, or for one prompt per picture.
+
+    Raises world.PromptError for a prompt the world cannot read, before any network runs.
+    """
+    if isinstance(prompts, str):
+        prompts = [prompts] * n
+    if len(prompts) != n:
+        raise ValueError(f"{len(prompts)} prompts for {n} pictures: give one, or one per picture")
+    return torch.tensor([encode(p) for p in prompts], dtype=torch.long).view(n, MAX_WORDS)
+
+
 def to_tensor(images: np.ndarray) -> torch.Tensor:
     """(N, 32, 32, 3) uint8 pixels to (N, 3, 32, 32) floats in [-1, 1]."""
     if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:
@@ -50,8 +65,3 @@ def to_pixels(x: torch.Tensor) -> np.ndarray:
     """(N, 3, H, W) floats in [-1, 1] to (N, H, W, 3) uint8 pixels, clipping what overshoots."""
     x = ((x.detach().float().cpu().clamp(-1, 1) + 1) * 127.5).round()
     return x.permute(0, 2, 3, 1).to(torch.uint8).numpy()
-
-
-def count_parameters(model: nn.Module) -> int:
-    """How many numbers a model learns."""
-    return sum(p.numel() for p in model.parameters())

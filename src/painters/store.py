@@ -5,18 +5,23 @@ the config, a hash of the source that defines the model, the seed, steps, wall t
 torch version, the metrics measured at save time and the sha256 of the weights file, and with
 `NAME.history.json`, the loss history (for the loss-curve figures).
 
-Loading refuses a missing, corrupt, pickled or stale checkpoint with an error that names the
-command that rebuilds it. Nothing on the site runs on weights that no longer match their code.
+Loading refuses a missing, corrupt, pickled, mistyped or stale checkpoint with an error that
+names the command that rebuilds it. This module knows files, not families: which source files
+a checkpoint's hash covers, and what command rebuilds it, come from the family registry.
 """
 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import hashlib
 import json
 import os
 import platform
+import re
+import tempfile
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,39 +33,45 @@ from safetensors.torch import load_file, save_file
 import painters
 
 PACKAGE_DIR = Path(painters.__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent.parent
+
+
+def _project_dir() -> Path:
+    """The project folder: PAINTERS_HOME if set, else the checkout this package lives in."""
+    home = os.environ.get("PAINTERS_HOME")
+    return Path(home).resolve() if home else PACKAGE_DIR.parent.parent
+
+
+REPO_DIR = _project_dir()
 CHECKPOINTS = REPO_DIR / "checkpoints"
 
-# The files whose code decides what a checkpoint's weights mean. The toy world is in every
-# list: a painter trained on an older world is stale even if its own file did not change.
-SOURCES: dict[str, tuple[str, ...]] = {
-    "judge": ("judge.py", "nn.py", "world.py"),
-    "gan": ("gan.py", "nn.py", "world.py"),
-    "vae": ("vae.py", "nn.py", "world.py"),
-    "diffusion": ("diffusion.py", "nn.py", "world.py"),
-    "autoregressive": ("autoregressive.py", "nn.py", "world.py"),
-}
+#: A checkpoint name: letters, digits, dots, dashes and underscores, starting with a letter. No
+#: slashes, so a name can never lead outside the checkpoints folder.
+NAME = re.compile(r"^[a-z][a-z0-9._-]{0,63}$")
 
 
 class CheckpointError(RuntimeError):
     """A checkpoint that cannot be trusted; the message says how to rebuild it."""
 
 
-def retrain_command(name: str, directory: Path | None = None) -> str:
-    """The command that rebuilds a checkpoint, with --set for every config value that differs
-    from the family's defaults (read from the manifest, where it is readable)."""
-    family = name.split("-")[0]
-    command = f"python -m painters train {family}" + (f" --name {name}" if name != family else "")
-    try:
-        import dataclasses
-        import importlib
+def check_name(name: str) -> str:
+    """A checkpoint name that stays inside its folder (ValueError naming the rule otherwise)."""
+    if not isinstance(name, str) or not NAME.match(name) or ".." in name:
+        raise ValueError(
+            f"checkpoint name {name!r}: use lower-case letters, digits, '.', '-' and '_' "
+            "(starting with a letter, at most 64 characters), e.g. vae-beta4"
+        )
+    return name
 
-        config = json.loads(((directory or CHECKPOINTS) / f"{name}.json").read_text())["config"]
-        defaults = json.loads(json.dumps(dataclasses.asdict(importlib.import_module(f"painters.{family}").Config())))
-        command += "".join(f" --set {k}={v}" for k, v in sorted(config.items()) if defaults.get(k) != v)
-    except (OSError, ValueError, KeyError, TypeError, ImportError, AttributeError):
-        pass
-    return command
+
+def checkpoints_dir(directory: Path | None = None) -> Path:
+    """The checkpoints folder, with a clear error when it is not where this package looks."""
+    folder = directory or CHECKPOINTS
+    if not folder.is_dir():
+        raise CheckpointError(
+            f"no checkpoints folder at {folder}: this package looks in the project folder it was "
+            "installed from (an editable install, `pip install -e .`), or in $PAINTERS_HOME/checkpoints"
+        )
+    return folder
 
 
 def _code_fingerprint(path: Path) -> str:
@@ -79,15 +90,13 @@ def _code_fingerprint(path: Path) -> str:
     return ast.dump(tree, annotate_fields=False)
 
 
-def source_hash(family: str, config: dict[str, Any]) -> str:
-    """sha256 over the code that defines a family's model (not its comments) and its config."""
-    if family not in SOURCES:
-        raise ValueError(f"unknown family {family!r}; known: {', '.join(SOURCES)}")
+def source_hash(files: Iterable[str], config: Mapping[str, Any]) -> str:
+    """sha256 over the code in the package's `files` (not their comments) and a config."""
     digest = hashlib.sha256()
-    for name in SOURCES[family]:
+    for name in files:
         digest.update(name.encode())
         digest.update(_code_fingerprint(PACKAGE_DIR / name).encode())
-    digest.update(json.dumps(config, sort_keys=True).encode())
+    digest.update(json.dumps(dict(config), sort_keys=True).encode())
     return digest.hexdigest()
 
 
@@ -135,18 +144,53 @@ class Manifest:
     weights_sha256: str = ""
     metrics: dict[str, Any] = field(default_factory=dict)
     created: str = ""
+    threads: int = 1
 
-    @property
-    def cpu_minutes(self) -> float:
-        return self.wall_seconds / 60
+    @classmethod
+    def from_json(cls, data: object) -> Manifest:
+        """A manifest from parsed JSON, every field of the right type (ValueError naming the first
+        that is not)."""
+        if not isinstance(data, dict):
+            raise ValueError(f"expected a JSON object, found {type(data).__name__}")
+        types = {"str": str, "int": int, "float": (int, float), "dict[str, Any]": dict}
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - set(known))
+        if unknown:
+            raise ValueError(f"unknown field(s) {', '.join(unknown)}")
+        for name, f in known.items():
+            if name not in data:
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                    raise ValueError(f"field {name!r} is missing")
+                continue
+            value, want = data[name], types[str(f.type)]
+            if isinstance(value, bool) or not isinstance(value, want):
+                raise ValueError(f"field {name!r} is {value!r}, expected {str(f.type).split('[')[0]}")
+        return cls(**data)
 
 
 def _paths(name: str, directory: Path) -> tuple[Path, Path, Path]:
+    check_name(name)
     return (
         directory / f"{name}.safetensors",
         directory / f"{name}.json",
         directory / f"{name}.history.json",
     )
+
+
+def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file of this writer's own, then replace path in one step;
+    an interrupted write leaves the old file and no temporary behind."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # what a plain open() would give, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def save_checkpoint(
@@ -155,87 +199,118 @@ def save_checkpoint(
     history: dict[str, list[float]] | None = None,
     directory: Path = CHECKPOINTS,
 ) -> Path:
-    """Write weights, manifest and loss history; the manifest is written last, atomically."""
+    """Write weights, loss history and manifest; the manifest, written last, makes it whole."""
     weights_path, manifest_path, history_path = _paths(manifest.name, directory)
     directory.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in weights.items()}
-    tmp = weights_path.with_suffix(".tmp")
-    save_file(tensors, str(tmp), metadata={"name": manifest.name, "family": manifest.family})
-    tmp.replace(weights_path)
+    metadata = {"name": manifest.name, "family": manifest.family}
+    _replace_atomically(weights_path, lambda tmp: save_file(tensors, str(tmp), metadata=metadata))
     manifest.weights_sha256 = file_sha256(weights_path)
     manifest.created = manifest.created or time.strftime("%Y-%m-%d")
     if history is not None:
-        history_path.write_text(json.dumps(history, separators=(",", ":")) + "\n")
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest.__dict__, indent=2, sort_keys=True) + "\n")
-    tmp.replace(manifest_path)
+        text = json.dumps(history, separators=(",", ":")) + "\n"
+        _replace_atomically(history_path, lambda tmp: tmp.write_text(text))
+    text = json.dumps(manifest.__dict__, indent=2, sort_keys=True) + "\n"
+    _replace_atomically(manifest_path, lambda tmp: tmp.write_text(text))
     return weights_path
 
 
-def read_manifest(name: str, directory: Path = CHECKPOINTS) -> Manifest:
-    """The manifest of a checkpoint, without loading or checking its weights."""
-    _, manifest_path, _ = _paths(name, directory)
-    fix = f"run `{retrain_command(name)}`"
+def names(directory: Path | None = None) -> list[str]:
+    """Every checkpoint in a folder: each NAME that has NAME.json or NAME.safetensors."""
+    folder = checkpoints_dir(directory)
+    found = {p.name.removesuffix(".json") for p in folder.glob("*.json") if not p.name.endswith(".history.json")}
+    found |= {p.name.removesuffix(".safetensors") for p in folder.glob("*.safetensors")}
+    return sorted(found)
+
+
+# The checkpoints a figure was drawn from: noted whenever one is read, taken by the build's fence
+# formatter after each block, which writes them under the figure (blocks.py).
+_used: set[str] = set()
+
+
+def note_use(name: str) -> None:
+    _used.add(name)
+
+
+def take_used() -> list[str]:
+    used = sorted(_used)
+    _used.clear()
+    return used
+
+
+def read_manifest(name: str, directory: Path | None = None, *, fix: str = "") -> Manifest:
+    """The manifest of a checkpoint, type-checked, without loading or checking its weights."""
+    _, manifest_path, _ = _paths(name, checkpoints_dir(directory))
+    note_use(name)
+    fix = fix or f"restore it with `git checkout -- checkpoints/{manifest_path.name}`"
     if not manifest_path.is_file():
-        raise CheckpointError(f"no checkpoint {name!r} in {directory} (missing {manifest_path.name}); {fix}")
+        raise CheckpointError(f"no checkpoint {name!r}: {manifest_path} is missing; {fix}")
     try:
-        data = json.loads(manifest_path.read_text())
-        return Manifest(**data)
-    except (json.JSONDecodeError, TypeError) as error:
-        raise CheckpointError(f"manifest {manifest_path} is unreadable ({error}); {fix}") from error
+        manifest = Manifest.from_json(json.loads(manifest_path.read_bytes().decode("utf-8")))
+    except (UnicodeDecodeError, json.JSONDecodeError, ValueError) as error:
+        raise CheckpointError(f"manifest {manifest_path} is unreadable ({error}); {fix}") from None
+    if manifest.name != name:
+        raise CheckpointError(f"manifest {manifest_path} is for checkpoint {manifest.name!r}, not {name!r}; {fix}")
+    return manifest
 
 
-def load_checkpoint(name: str, directory: Path = CHECKPOINTS) -> tuple[dict[str, torch.Tensor], Manifest]:
-    """Weights and manifest of a checkpoint, after checking it is whole, safe and current."""
-    weights_path, _, _ = _paths(name, directory)
-    fix = f"run `{retrain_command(name)}`"
-    manifest = read_manifest(name, directory)
+def load_checkpoint(
+    name: str,
+    directory: Path | None = None,
+    *,
+    expected_hash: Callable[[Manifest], str],
+    fix: Callable[[Manifest | None], str],
+) -> tuple[dict[str, torch.Tensor], Manifest]:
+    """Weights and manifest of a checkpoint, after checking it is whole, safe and current.
+
+    `expected_hash(manifest)` is what the source hash must be for the code as it is now (the
+    registry knows which files); `fix(manifest)` says how to rebuild it.
+    """
+    folder = checkpoints_dir(directory)
+    weights_path, manifest_path, _ = _paths(name, folder)
+    manifest = read_manifest(name, folder, fix=fix(None))
+    rebuild = fix(manifest)
+    restore = f"`git checkout -- checkpoints/{weights_path.name}`"
     if not weights_path.is_file():
-        raise CheckpointError(f"checkpoint {name!r} has a manifest but no weights ({weights_path}); {fix}")
-    head = weights_path.read_bytes()[:2]
-    if head[:1] == b"\x80" or head == b"PK":
+        raise CheckpointError(f"checkpoint {name!r} has a manifest but no weights ({weights_path}); {rebuild}")
+    with weights_path.open("rb") as f:
+        head = f.read(8)
+    if head[:1] == b"\x80" or head[:2] == b"PK":
         raise CheckpointError(
             f"{weights_path} is a pickle/zip file, not safetensors; pickles can run code and are "
-            f"never loaded here; {fix}"
+            f"never loaded here; {rebuild}"
         )
     actual = file_sha256(weights_path)
     if actual != manifest.weights_sha256:
         raise CheckpointError(
             f"{weights_path} is corrupt: its sha256 is {actual[:12]}..., the manifest says "
-            f"{manifest.weights_sha256[:12]}...; {fix} (or restore it with `git checkout -- {weights_path.name}`)"
+            f"{manifest.weights_sha256[:12]}...; restore it with {restore}, or {rebuild}"
         )
-    expected = source_hash(manifest.family, manifest.config)
-    if expected != manifest.source_hash:
+    if expected_hash(manifest) != manifest.source_hash:
         raise CheckpointError(
-            f"checkpoint {name!r} is stale: the code in {', '.join(SOURCES[manifest.family])} or its "
-            f"config changed since it was trained; {fix}"
+            f"checkpoint {name!r} is stale: the code that defines it or its config changed since it was "
+            f"trained; {rebuild}"
         )
     try:
         weights = load_file(str(weights_path))
     except (SafetensorError, OSError) as error:
-        raise CheckpointError(f"{weights_path} cannot be read as safetensors ({error}); {fix}") from error
+        raise CheckpointError(f"{weights_path} cannot be read as safetensors ({error}); {rebuild}") from None
     return weights, manifest
 
 
-def load_history(name: str, directory: Path = CHECKPOINTS) -> dict[str, list[float]]:
+def load_history(name: str, directory: Path | None = None) -> dict[str, list[float]]:
     """The loss history saved beside a checkpoint."""
-    _, _, history_path = _paths(name, directory)
-    if not history_path.exists():
-        raise CheckpointError(f"no loss history for {name!r} ({history_path}); run `{retrain_command(name)}`")
-    data: dict[str, list[float]] = json.loads(history_path.read_text())
+    _, _, history_path = _paths(name, checkpoints_dir(directory))
+    note_use(name)
+    fix = f"restore it with `git checkout -- checkpoints/{history_path.name}`"
+    if not history_path.is_file():
+        raise CheckpointError(f"no loss history for {name!r} ({history_path}); {fix}")
+    try:
+        data = json.loads(history_path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise CheckpointError(f"loss history {history_path} is unreadable ({error}); {fix}") from None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, list) and all(isinstance(x, int | float) for x in v) for v in data.values()
+    ):
+        raise CheckpointError(f"loss history {history_path} is not lists of numbers; {fix}")
     return data
-
-
-def record_metrics(name: str, metrics: dict[str, Any], directory: Path = CHECKPOINTS) -> Manifest:
-    """Replace the metrics in a checkpoint's manifest (after checking the checkpoint is current).
-
-    For measurements taken after training, such as a re-evaluation with a newer judge; the
-    weights, and so their hash, do not change.
-    """
-    _, manifest = load_checkpoint(name, directory)
-    manifest.metrics = metrics
-    _, manifest_path, _ = _paths(name, directory)
-    tmp = manifest_path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(manifest.__dict__, indent=2, sort_keys=True) + "\n")
-    tmp.replace(manifest_path)
-    return manifest

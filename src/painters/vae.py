@@ -23,17 +23,16 @@ each made z dearer, so that it keeps only what the words leave open: where, how 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from painters import training, world
-from painters.nn import TextEncoder, to_pixels, to_tensor
+from painters import fit, world
+from painters.nn import TextEncoder, prompt_tokens, to_pixels, to_tensor
 
 
 @dataclass
@@ -170,21 +169,19 @@ def build(config: Config) -> VAE:
     return VAE(config).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
 
 
-def latent_size(model: VAE) -> int:
-    """How many numbers the latent keeps per picture (against 3072 pixel values)."""
-    return model.config.latent_dim
+# --- loss: the evidence lower bound -----------------------------------------------------------
 
 
-# --- loss ------------------------------------------------------------------------------------
-
-
+# --8<-- [start:loss]
 def gaussian_kl(mu: torch.Tensor, logvar: torch.Tensor, mu_p: torch.Tensor, logvar_p: torch.Tensor) -> torch.Tensor:
     """KL(N(mu, e^logvar) || N(mu_p, e^logvar_p)) per latent number, in nats."""
     return 0.5 * (logvar_p - logvar + (logvar.exp() + (mu - mu_p) ** 2) / logvar_p.exp() - 1)
 
 
 def elbo_terms(model: VAE, x: torch.Tensor, tokens: torch.Tensor, eps: torch.Tensor) -> dict[str, torch.Tensor]:
-    """Per-image reconstruction term -log p(x | z) (up to a constant) and KL, in nats."""
+    """The two terms of the negative ELBO, per picture, in nats: the rebuild's squared error under
+    the Gaussian decoder, ||x - x_hat||^2 / (2 sigma^2) (up to a constant), and the KL of the
+    encoder's q(z | x, text) from the prompt's prior p(z | text)."""
     out = model(x, tokens, eps)
     sigma = model.config.sigma
     recon = ((out["x_hat"] - x) ** 2).flatten(1).sum(1) / (2 * sigma**2)  # (B,)
@@ -192,78 +189,70 @@ def elbo_terms(model: VAE, x: torch.Tensor, tokens: torch.Tensor, eps: torch.Ten
     return {"recon": recon.mean(), "kl": kl.mean(), "mse": ((out["x_hat"] - x) ** 2).mean()}
 
 
-# --- the page's handles: encode, decode, reconstruct, sample, interpolate -------------------
+# --8<-- [end:loss]
 
 
-def _tokens(prompts: str | Sequence[str] | torch.Tensor, n: int) -> torch.Tensor:
-    """Token ids for one prompt repeated n times, one prompt per image, or ids as they are."""
-    if isinstance(prompts, torch.Tensor):
-        return prompts.long()
-    if isinstance(prompts, str):
-        prompts = [prompts] * n
-    if len(prompts) != n:
-        raise ValueError(f"{len(prompts)} prompts for {n} images: give one, or one per image")
-    return torch.tensor([world.encode(p) for p in prompts], dtype=torch.long)
+# --- sampler and the other ways through the model -------------------------------------------------
+
+
+def _text(model: VAE, prompts: str | Sequence[str], n: int) -> torch.Tensor:
+    return model.text(prompt_tokens(prompts, n))
 
 
 @torch.no_grad()
-def encode_images(
-    model: VAE, images: np.ndarray, prompts: str | Sequence[str] | torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_images(model: VAE, images: np.ndarray, prompts: str | Sequence[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """Mean and log-variance of q(z | x, text) for (N, 32, 32, 3) uint8 images: (N, latent_dim) each."""
     model.eval()
     x = to_tensor(images).contiguous(memory_format=torch.channels_last)
-    return model.encoder(x, model.text(_tokens(prompts, len(images))))
+    return model.encoder(x, _text(model, prompts, len(images)))
 
 
 @torch.no_grad()
-def decode_latents(model: VAE, z: torch.Tensor, prompts: str | Sequence[str] | torch.Tensor) -> np.ndarray:
+def decode_latents(model: VAE, z: torch.Tensor, prompts: str | Sequence[str]) -> np.ndarray:
     """Pictures (N, 32, 32, 3) uint8 from latents z (N, latent_dim) and prompts."""
     model.eval()
-    return to_pixels(model.decoder(z, model.text(_tokens(prompts, len(z)))))
+    return to_pixels(model.decoder(z, _text(model, prompts, len(z))))
 
 
-def reconstruct(model: VAE, images: np.ndarray, prompts: str | Sequence[str] | torch.Tensor) -> np.ndarray:
+def reconstruct(model: VAE, images: np.ndarray, prompts: str | Sequence[str]) -> np.ndarray:
     """Encode and decode: the rebuilt pictures, from the mean of q (no sampling noise)."""
     mu, _ = encode_images(model, images, prompts)
     return decode_latents(model, mu, prompts)
 
 
 @torch.no_grad()
-def prior_of(model: VAE, prompt: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean and standard deviation of p(z | text) for one prompt: (latent_dim,) each."""
+def prior_of(model: VAE, prompts: str | Sequence[str], n: int = 1) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean and standard deviation of p(z | text): (n, latent_dim) each."""
     model.eval()
-    mu_p, logvar_p = model.prior(model.text(_tokens(prompt, 1)))
-    return mu_p[0], (0.5 * logvar_p[0]).exp()
+    mu_p, logvar_p = model.prior(_text(model, prompts, n))
+    return mu_p, (0.5 * logvar_p).exp()
 
 
-def prior_latents(model: VAE, prompt: str, n: int, seed: int = 0, temperature: float = 1.0) -> torch.Tensor:
+# --8<-- [start:sampler]
+def prior_latents(
+    model: VAE, prompt: str | Sequence[str], n: int, seed: int = 0, temperature: float = 1.0
+) -> torch.Tensor:
     """n draws of z from the prompt's prior: z = mu_p + temperature * sigma_p * eps, (n, latent_dim)."""
-    mu_p, sigma_p = prior_of(model, prompt)
+    mu_p, sigma_p = prior_of(model, prompt, n)
     eps = torch.randn((n, model.config.latent_dim), generator=torch.Generator().manual_seed(seed))
     return mu_p + temperature * sigma_p * eps
 
 
-def sample_images(model: VAE, prompt: str, n: int, seed: int = 0, *, temperature: float = 1.0) -> np.ndarray:
-    """n new pictures of a prompt: z from its prior, through the decoder. Same seed, same images."""
-    training.check_count(n)
-    tokens = _tokens(prompt, n)  # raises world.PromptError for a bad prompt, before any work
-    return decode_latents(model, prior_latents(model, prompt, n, seed, temperature), tokens)
+def sample_images(
+    model: VAE, prompt: str | Sequence[str], n: int, seed: int = 0, *, temperature: float = 1.0
+) -> np.ndarray:
+    """n new pictures of a prompt (or one prompt each): z from the prior, through the decoder."""
+    world.check_count(n)
+    prompt_tokens(prompt, n)  # raises world.PromptError for a bad prompt, before any work
+    return decode_latents(model, prior_latents(model, prompt, n, seed, temperature), prompt)
 
 
-def forward_floor(model: VAE, n: int) -> Callable[[], object]:
-    """The network passes sampling cannot avoid, for the benchmark: the prompt's prior, then
-    one decoder forward."""
-    model.eval()
-    tokens = _tokens(world.SHARED_PROMPT, n)
-    z = torch.randn(n, model.config.latent_dim)
+# --8<-- [end:sampler]
 
-    @torch.no_grad()
-    def run() -> None:
-        model.prior(model.text(tokens[:1]))
-        model.decoder(z, model.text(tokens))
 
-    return run
+def network_passes(config: Config) -> int:
+    """One decoder pass per picture (the prompt's prior is read once for a whole batch)."""
+    return 1
 
 
 def interpolate(
@@ -277,7 +266,7 @@ def interpolate(
     """
     if steps < 2:
         raise ValueError(f"steps={steps}: a path needs at least its two ends")
-    mu_p, sigma_p = prior_of(model, prompt)
+    mu_p, sigma_p = (v[0] for v in prior_of(model, prompt))
     t = torch.linspace(0, 1, steps)[:, None]
     a, b = ((z_a - mu_p) / sigma_p)[None], ((z_b - mu_p) / sigma_p)[None]  # (1, latent_dim)
     if spherical:
@@ -288,26 +277,20 @@ def interpolate(
     return decode_latents(model, mu_p + sigma_p * path, prompt)
 
 
-# --- training --------------------------------------------------------------------------------
+# --- training step ----------------------------------------------------------------------------
 
 
 def train(
-    config: Config,
-    *,
-    seed: int,
-    device: torch.device,
-    progress: bool = True,
-    data: world.Dataset | None = None,
+    config: Config, *, seed: int, device: torch.device, progress: bool = True, data: world.Dataset | None = None
 ) -> tuple[VAE, dict[str, list[float]]]:
-    """Minimise the negative beta-ELBO; `data` defaults to the shared 30000-image set."""
-    generator = training.seed_everything(seed)
-    if data is None:
-        data = world.make_dataset(30000, 0, world.TRAIN_SCENES, cache=training.CACHE_DIR)
+    """Minimise the negative beta-ELBO on the shared training set (or `data`)."""
+    generator = fit.seed_everything(seed)
+    data = data or fit.training_set()
     model = build(config).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, config.lr, total_steps=config.steps, pct_start=0.1)
 
-    def step(i: int, batch: training.Batch) -> dict[str, float]:
+    def step(i: int, batch: fit.Batch) -> dict[str, float]:
         # KL annealing, downwards: while z is expensive the decoder learns to paint each prompt
         # from its words alone; only then may z take on what the words leave open (layout).
         # Started at beta, z wins the race and carries the colours too, and the decoder
@@ -316,53 +299,15 @@ def train(
         kl_weight = config.beta * (1 + (config.kl_start - 1) * warm)
         eps = torch.randn(len(batch), config.latent_dim, generator=generator).to(device)
         terms = elbo_terms(model, batch.images, batch.tokens, eps)
-        loss = terms["recon"] + kl_weight * terms["kl"]  # the negative (beta-)ELBO, per image
+        loss = terms["recon"] + kl_weight * terms["kl"]  # the negative (beta-)ELBO, per picture
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        return {
-            "loss": loss.item(),
-            "recon": terms["recon"].item(),
-            "kl": terms["kl"].item(),
-            "mse": terms["mse"].item(),
-        }
+        return {"loss": loss.item(), "recon": terms["recon"].item(), "kl": terms["kl"].item(), "mse": terms["mse"].item()}
 
-    history = training.fit(
-        step, data, steps=config.steps, batch_size=config.batch, generator=generator,
-        device=device, desc="vae", progress=progress,
+    history = fit.fit(
+        step, fit.Pictures(data, device), steps=config.steps, batch_size=config.batch, generator=generator,
+        desc="vae", progress=progress,
     )  # fmt: skip
     return model, history
-
-
-# --- evaluation ------------------------------------------------------------------------------
-
-
-def evaluate(model: VAE) -> dict[str, Any]:
-    """The judge's metrics for prior samples (trained and held-out prompts apart), for rebuilds
-    of real renders, and what the latent holds."""
-    from painters import judge
-
-    out: dict[str, Any] = judge.evaluate_painter(lambda prompt, n, seed: sample_images(model, prompt, n, seed=seed))
-    scenes = list(judge.EVAL_SCENES) * 16
-    real = world.render_many(scenes, 5000)
-    prompts = [s.prompt for s in scenes]
-    rebuilt = reconstruct(model, real, prompts)
-    k = len(judge.EVAL_SCENES)  # rebuilt[i::k] are all rebuilds of judge.EVAL_SCENES[i]
-    matches = [judge.prompt_match(rebuilt[i::k], scene)["all four"] for i, scene in enumerate(judge.EVAL_SCENES)]
-    out["reconstruction"] = {
-        "mse": round(float(((rebuilt / 127.5 - real / 127.5) ** 2).mean()), 5),  # [-1, 1] units
-        "sharpness_ratio": round(judge.sharpness(rebuilt) / judge.sharpness(real), 4),
-        "all four": round(float(np.mean(matches)), 4),
-    }
-    mu, logvar = encode_images(model, real, prompts)
-    with torch.no_grad():
-        mu_p, logvar_p = model.prior(model.text(_tokens(prompts, len(prompts))))
-    kl = gaussian_kl(mu, logvar, mu_p, logvar_p)  # (N, latent_dim)
-    out["latent"] = {
-        "numbers": latent_size(model),
-        "pixel_values": 3 * world.SIZE * world.SIZE,
-        "kl_nats": round(float(kl.flatten(1).sum(1).mean()), 2),
-        "active_numbers": int((kl.mean(0) > 0.01).sum()),  # latent entries the encoder uses
-    }
-    return out

@@ -1,0 +1,108 @@
+"""Arrays kept between runs in `.cache/`: written atomically, checked on every read.
+
+The build keeps what is slow to make and certain to come out the same (the training set,
+each painter's samples for the pages) in `.cache/`, one `.npz` file per entry. Such a file
+must never be able to lie, so each one carries the key of what made it and the sha256 of its
+arrays, and a read checks the file is a regular file inside the cache folder, loads without
+pickles, has the expected arrays, shapes and dtypes, was made for this key and matches its
+digest. Anything else (zeros written over it, a truncated copy, garbage, a pickle, another
+entry's file, a symlink out of the tree) is discarded with a warning that names the file, and
+the entry is made again.
+
+Writes go to a temporary file with a name of its own in the same folder, then replace the
+entry in one step, so two builds filling the same entry at once both succeed, and an
+interrupted write leaves no half-written entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import numpy as np
+
+log = logging.getLogger("painters.cache")
+
+Shapes = Mapping[str, tuple[tuple[int, ...], str]]  # array name -> (shape, dtype name)
+
+_KEY, _DIGEST = "__key__", "__digest__"
+
+
+def digest(arrays: Mapping[str, np.ndarray]) -> str:
+    """sha256 over the arrays' names, dtypes, shapes and bytes, in name order."""
+    h = hashlib.sha256()
+    for name in sorted(arrays):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}:{a.dtype.str}:{a.shape}".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
+
+
+def _check(path: Path, key: str, shapes: Shapes) -> dict[str, np.ndarray]:
+    """The arrays kept at path, or ValueError saying what is wrong with the file."""
+    if path.is_symlink() or not path.is_file():
+        raise ValueError("not a regular file")
+    folder = path.parent.resolve()
+    if path.resolve().parent != folder:
+        raise ValueError("points outside the cache folder")
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            data = {name: f[name] for name in f.files}
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError) as error:
+        raise ValueError(f"unreadable ({type(error).__name__}: {error})") from None
+    expected = set(shapes) | {_KEY, _DIGEST}
+    if set(data) != expected:
+        raise ValueError(f"holds {sorted(data)}, expected {sorted(expected)}")
+    if str(data.pop(_KEY)) != key:
+        raise ValueError("was made for another entry")
+    recorded = str(data.pop(_DIGEST))
+    for name, (shape, dtype) in shapes.items():
+        if data[name].shape != tuple(shape) or data[name].dtype != np.dtype(dtype):
+            raise ValueError(f"{name} is {data[name].dtype} {data[name].shape}, expected {dtype} {tuple(shape)}")
+    if digest(data) != recorded:
+        raise ValueError("its contents do not match their digest")
+    return data
+
+
+def write(path: Path, key: str, arrays: Mapping[str, np.ndarray]) -> None:
+    """Keep arrays at path: a temporary file of this writer's own, then one atomic replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays, **{_KEY: np.array(key), _DIGEST: np.array(digest(arrays))})
+        os.chmod(tmp, 0o666 & ~_umask())  # the mode a plain open() would give, not mkstemp's 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def arrays(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+    """The arrays of a cache entry: read back and checked, or made (and kept) when there is no
+    trustworthy copy. `make` must return arrays of exactly `shapes`."""
+    if path.exists() or path.is_symlink():
+        try:
+            return _check(path, key, shapes)
+        except ValueError as problem:
+            log.warning("discarding cache file %s (%s); making it again", path, problem)
+    made = {name: np.asarray(a) for name, a in make().items()}
+    for name, (shape, dtype) in shapes.items():
+        if name not in made or made[name].shape != tuple(shape) or made[name].dtype != np.dtype(dtype):
+            got = f"{made[name].dtype} {made[name].shape}" if name in made else "nothing"
+            raise ValueError(f"cache entry {path.name}: {name} came out as {got}, expected {dtype} {tuple(shape)}")
+    if path.is_symlink():
+        path.unlink()
+    write(path, key, made)
+    return made

@@ -1,0 +1,143 @@
+"""The pages' gallery: committed painters, their pictures cached, measured and timed once a build.
+
+Pages never train. They load the committed checkpoints (registry.load_model, checked for
+staleness and corruption), ask for pictures through `paint` (kept in .cache/samples under a key
+made of everything that decides them, and checked on every read: see cache.py), measure each
+painter once per build with the whole-world protocol of metrics.py, and time things with
+`timings`, the one way every time on the site is taken.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import torch
+
+from painters import cache, fit, metrics, registry, store, world
+
+
+def paint(family: str, prompt: str | Sequence[str], n: int, seed: int = 0, **options: Any) -> np.ndarray:
+    """n pictures from a committed painter, (n, 32, 32, 3) uint8: one prompt for all, or one each.
+
+    The same as `family.sample_images(model, prompt, n, seed, **options)` on the committed
+    checkpoint (`family` may also name another checkpoint of a family, such as vae-beta4), kept
+    in .cache/samples so that a warm build does not paint them again.
+    """
+    painter = registry.painter(registry.family_of(family))  # an unknown family is refused before any work
+    world.check_count(n)
+    prompts = [prompt] * n if isinstance(prompt, str) else list(prompt)
+    for p in set(prompts):
+        world.parse_prompt(p)  # a bad prompt is refused before anything is painted or kept
+    model, manifest = registry.load_model(family)
+    request = json.dumps([manifest.weights_sha256, manifest.source_hash, prompt, n, seed, options], sort_keys=True)
+    key = hashlib.sha256(request.encode()).hexdigest()[:24]
+    path = fit.CACHE_DIR / "samples" / f"{family}-{key}.npz"
+    shapes = {"images": ((n, world.SIZE, world.SIZE, 3), "uint8")}
+
+    def make() -> dict[str, np.ndarray]:
+        return {"images": painter.sample_images(model, prompt, n, seed=seed, **options)}
+
+    return cache.arrays(path, request, shapes, make)["images"]
+
+
+@functools.lru_cache(maxsize=8)
+def _reference(scenes: tuple[world.Scene, ...], n: int, seed: int) -> np.ndarray:
+    return metrics.reference(scenes, n, seed)
+
+
+def reference(scenes: Sequence[world.Scene], n: int, seed: int = metrics.REFERENCE_SEED) -> np.ndarray:
+    """metrics.reference, drawn once per build and shared by every page (each caller gets a copy,
+    so no page can change another's)."""
+    return _reference(tuple(scenes), n, seed).copy()
+
+
+@dataclass(frozen=True)
+class FamilyReport:
+    """One painter measured for the pages with the whole-world protocol."""
+
+    family: str
+    trained: metrics.Measurement
+    held_out: metrics.Measurement
+    passes: int  # network passes in a row per picture (registry.network_passes)
+
+
+@functools.cache
+def _measure(name: str) -> FamilyReport:
+    def painting(prompts: list[str], seed: int) -> np.ndarray:
+        return paint(name, prompts, len(prompts), seed)
+
+    m = metrics.measure(painting, reals=reference)
+    return FamilyReport(name, m["trained"], m["held_out"], registry.network_passes(name))
+
+
+def measure_family(name: str) -> FamilyReport:
+    """A committed painter on the whole world, measured once per build (pages share the result)."""
+    store.note_use(name)
+    return _measure(name)
+
+
+@functools.cache
+def _real_vs_real() -> dict[str, metrics.Measurement]:
+    return metrics.real_vs_real()
+
+
+def real_vs_real() -> dict[str, metrics.Measurement]:
+    """metrics.real_vs_real, once per build."""
+    return _real_vs_real()
+
+
+# --- timing ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds per call of several things, timed against each other, and where they were timed."""
+
+    seconds: dict[str, float]  # the minimum over the repeats
+    spread: dict[str, float]  # (median - minimum) / minimum over the repeats: how noisy
+    repeats: int
+    threads: int
+    load_average: float  # the machine's 1-minute load average when timing began
+    machine: str
+
+    def ratio(self, a: str, b: str) -> float:
+        return self.seconds[a] / self.seconds[b]
+
+    def where(self) -> str:
+        """'AMD EPYC, 2 cores, torch using 1 thread(s); load average 0.4; minimum of 5 interleaved runs'"""
+        return (
+            f"{self.machine}; load average {self.load_average:.1f} when timed; "
+            f"minimum of {self.repeats} interleaved runs after a warm-up"
+        )
+
+
+def timings(things: dict[str, Callable[[], object]], repeats: int = 5, *, threads: int = 1) -> Timings:
+    """Time several things the one way every time on the site is taken: torch threads fixed, one
+    warm-up call each, then `repeats` rounds that call each thing once in turn (so a busy
+    moment hits them all alike), keeping each one's minimum."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        for run in things.values():
+            run()
+        runs: dict[str, list[float]] = {name: [] for name in things}
+        for _ in range(repeats):
+            for name, run in things.items():
+                start = time.perf_counter()
+                run()
+                runs[name].append(time.perf_counter() - start)
+        machine = store.hardware()
+    finally:
+        torch.set_num_threads(before)
+    best = {name: min(values) for name, values in runs.items()}
+    spread = {name: (float(np.median(values)) - best[name]) / best[name] for name, values in runs.items()}
+    return Timings(best, spread, repeats, threads, load, machine)

@@ -1,0 +1,253 @@
+"""The families: one registry, and the contract every family module keeps.
+
+A family is one file in this package (`gan.py`, `vae.py`, ...) that keeps the contract below,
+and one entry in FAMILIES. Everything else reads the registry: the command line (which painters
+there are), the store's staleness check (which files a checkpoint's hash covers) and its
+retrain hints, the figures' colours, the comparison page, the benchmark and the browser export.
+A fifth family is a fifth file and a fifth entry; tests/test_registry.py registers a tiny fake
+one and watches the CLI, the store and the measurements pick it up.
+
+The judge is trained and checkpointed like a family (it keeps the first half of the contract:
+Config, build, train) but does not paint.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import importlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Protocol, cast
+
+import numpy as np
+import torch
+from torch import nn
+
+from painters import store, world
+
+
+class Trainable(Protocol):
+    """What the judge and every painter's module define, in this order in the file."""
+
+    # Config: a dataclass; Config() is the committed configuration and Config.tiny() a
+    # few-second one for tests. (A Protocol cannot declare a nested class, so it is checked by name.)
+
+    def build(self, config: Any) -> nn.Module:
+        """The networks for a config, untrained."""
+        ...
+
+    def train(
+        self, config: Any, *, seed: int, device: torch.device, progress: bool = True, data: world.Dataset | None = None
+    ) -> tuple[nn.Module, dict[str, list[float]]]:
+        """Train from scratch (on `data`, or the shared training set); the model and its loss history."""
+        ...
+
+
+class Painter(Trainable, Protocol):
+    """What a painting family's module defines besides: its sampler and its cost."""
+
+    def sample_images(self, model: Any, prompt: str, n: int, seed: int = 0) -> np.ndarray:
+        """n pictures of a prompt, (n, 32, 32, 3) uint8; the same seed gives the same pictures."""
+        ...
+
+    def network_passes(self, config: Any) -> int:
+        """How many network passes in a row one picture costs (fixed by the config, unlike a time)."""
+        ...
+
+
+@dataclass(frozen=True)
+class Family:
+    """One registry entry."""
+
+    name: str  # the module painters.<name> and the default checkpoint name
+    label: str  # as the lesson writes it
+    colour: str  # the family's colour on every figure
+    paints: bool = True  # False for the judge
+    shared_sources: tuple[str, ...] = ("nn.py", "world.py")  # code besides its own file that shapes its weights
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The files whose code decides what a checkpoint's weights mean (its staleness hash)."""
+        return (f"{self.name}.py", *self.shared_sources)
+
+
+FAMILIES: dict[str, Family] = {
+    family.name: family
+    for family in (
+        Family("gan", "GAN", "#d97706"),
+        Family("vae", "VAE", "#7c3aed"),
+        Family("diffusion", "Diffusion", "#0891b2"),
+        Family("autoregressive", "Autoregressive", "#db2777"),
+        Family("judge", "Judge", "#6b7280", paints=False),
+    )
+}
+
+#: The committed checkpoints (name, family, config overrides), in training order.
+CHECKPOINTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("judge", "judge", {}),
+    ("diffusion", "diffusion", {}),
+    ("gan", "gan", {}),
+    ("autoregressive", "autoregressive", {}),
+    ("vae", "vae", {}),
+    # the beta sweep on the VAE page: the same VAE with the KL term weighted 0.1, 1 and 4
+    ("vae-beta0.1", "vae", {"beta": 0.1}),
+    ("vae-beta1", "vae", {"beta": 1.0}),
+    ("vae-beta4", "vae", {"beta": 4.0}),
+)
+
+
+def painters() -> tuple[str, ...]:
+    """The painting families, in the registry's order."""
+    return tuple(name for name, family in FAMILIES.items() if family.paints)
+
+
+def get(name: str) -> Family:
+    """A registry entry, or ValueError listing the known ones."""
+    if name not in FAMILIES:
+        raise ValueError(f"unknown family {name!r}; choose one of: {', '.join(FAMILIES)}")
+    return FAMILIES[name]
+
+
+def module(name: str) -> ModuleType:
+    """The module of a family, checked against the contract (TypeError naming what is missing)."""
+    family = get(name)
+    mod = importlib.import_module(f"painters.{family.name}")
+    needed = ["Config", "build", "train"] + (["sample_images", "network_passes"] if family.paints else [])
+    missing = [attr for attr in needed if not callable(getattr(mod, attr, None))]
+    if missing or not callable(getattr(getattr(mod, "Config", None), "tiny", None)):
+        raise TypeError(f"painters.{name} does not keep the family contract: missing {missing or ['Config.tiny']}")
+    return mod
+
+
+def painter(name: str) -> Painter:
+    """A painting family's module (ValueError for the judge or an unknown name)."""
+    if not get(name).paints:
+        raise ValueError(f"{name!r} does not paint; choose one of: {', '.join(painters())}")
+    return cast(Painter, module(name))
+
+
+def family_of(checkpoint: str) -> str:
+    """The family a checkpoint name belongs to: 'vae-beta4' -> 'vae'."""
+    return store.check_name(checkpoint).split("-")[0]
+
+
+def config_of(family: str, values: dict[str, Any]) -> Any:
+    """A family's Config from saved or given values (ValueError naming an unknown or mistyped key)."""
+    config_class = module(family).Config
+    defaults = dataclasses.asdict(config_class())
+    unknown = sorted(set(values) - set(defaults))
+    if unknown:
+        raise ValueError(f"{family} has no setting {', '.join(unknown)}; its settings: {', '.join(defaults)}")
+    return config_class(**{key: _typed(family, key, value, defaults[key]) for key, value in values.items()})
+
+
+def _typed(family: str, key: str, value: Any, default: Any) -> Any:
+    """A setting's value in its default's type (an int for a float, a list for a tuple)."""
+    if isinstance(default, bool) or isinstance(value, bool):
+        ok = isinstance(value, bool) and isinstance(default, bool)
+    elif isinstance(default, float):
+        ok, value = isinstance(value, int | float), float(value) if isinstance(value, int | float) else value
+    elif isinstance(default, tuple):
+        ok, value = isinstance(value, list | tuple), tuple(value) if isinstance(value, list | tuple) else value
+    else:
+        ok = isinstance(value, type(default))
+    if not ok:
+        raise ValueError(f"{family} setting {key}={value!r}: expected a {type(default).__name__}, like {default!r}")
+    return value
+
+
+def retrain_command(name: str, manifest: store.Manifest | None = None) -> str:
+    """The command that rebuilds a checkpoint, with --set for every config value that differs
+    from the family's defaults."""
+    family = family_of(name)
+    command = f"python -m painters train {family}" + (f" --name {name}" if name != family else "")
+    overrides = dict(next((o for n, _, o in CHECKPOINTS if n == name), {}))
+    if manifest is not None and family in FAMILIES:
+        defaults = json.loads(json.dumps(dataclasses.asdict(module(family).Config())))
+        overrides = {k: v for k, v in manifest.config.items() if defaults.get(k) != v}
+    return command + "".join(f" --set {k}={json.dumps(v)}" for k, v in sorted(overrides.items()))
+
+
+def expected_hash(manifest: store.Manifest) -> str:
+    """What a checkpoint's source hash must be for the code as it is now."""
+    return store.source_hash(get(manifest.family).sources, manifest.config)
+
+
+def load_model(name: str, directory: Path | None = None) -> tuple[nn.Module, store.Manifest]:
+    """Rebuild a model from its checked checkpoint, ready to sample (eval mode, CPU).
+
+    Refused with a CheckpointError naming the fix: a missing, corrupt, pickled or stale
+    checkpoint, one whose manifest names another family than its name, and weights whose keys or
+    shapes are not the model's.
+    """
+    store.note_use(name)
+    return _load_model(name, directory, _stamp(name, directory))
+
+
+def _stamp(name: str, directory: Path | None) -> tuple[int, ...]:
+    """When the checkpoint's files last changed: a changed file is loaded (and checked) afresh."""
+    folder = directory or store.CHECKPOINTS
+    stamps: list[int] = []
+    for suffix in (".json", ".safetensors"):
+        path = folder / f"{store.check_name(name)}{suffix}"
+        stamps += [path.stat().st_mtime_ns, path.stat().st_size] if path.exists() else [0, 0]
+    return tuple(stamps)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> tuple[nn.Module, store.Manifest]:
+    family = family_of(name)
+    if family not in FAMILIES:
+        raise store.CheckpointError(
+            f"checkpoint {name!r} belongs to no family (known: {', '.join(FAMILIES)}); name it after its family"
+        )
+
+    def fix(manifest: store.Manifest | None) -> str:
+        return f"run `{retrain_command(name, manifest)}`"
+
+    weights, manifest = store.load_checkpoint(name, directory, expected_hash=_checked_hash(name), fix=fix)
+    if manifest.family != family:
+        raise store.CheckpointError(
+            f"checkpoint {name!r} holds a {manifest.family!r} model, not a {family!r} one; {fix(None)}"
+        )
+    try:
+        model = module(family).build(config_of(family, manifest.config))
+        model.load_state_dict(weights)
+    except (ValueError, TypeError, RuntimeError) as error:
+        first = str(error).strip().splitlines()[0]
+        raise store.CheckpointError(f"checkpoint {name!r} does not fit its model ({first}); {fix(manifest)}") from None
+    return model.eval(), manifest
+
+
+def _checked_hash(name: str) -> Any:
+    def expected(manifest: store.Manifest) -> str:
+        if manifest.family not in FAMILIES:
+            raise store.CheckpointError(f"checkpoint {name!r}: unknown family {manifest.family!r} in its manifest")
+        return expected_hash(manifest)
+
+    return expected
+
+
+def network_passes(name: str) -> int:
+    """How many network passes in a row one picture of a committed painter costs."""
+    model, manifest = load_model(name)
+    family = family_of(name)
+    return int(painter(family).network_passes(config_of(family, manifest.config)))
+
+
+def check_all(directory: Path | None = None) -> list[tuple[str, store.Manifest | None, str]]:
+    """Load every checkpoint in the folder, and every committed one, the way sampling does:
+    (name, manifest or None, problem or '') for each."""
+    folder = store.checkpoints_dir(directory)
+    names = sorted(set(store.names(folder)) | {name for name, _, _ in CHECKPOINTS})
+    results = []
+    for name in names:
+        try:
+            _, manifest = _load_model.__wrapped__(name, folder, ())
+            results.append((name, manifest, ""))
+        except (store.CheckpointError, ValueError) as error:
+            results.append((name, None, str(error)))
+    return results

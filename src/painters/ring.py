@@ -1,0 +1,108 @@
+"""Mode collapse on a toy where every right answer is known: a ring of eight Gaussian blobs.
+
+A tiny GAN (two small MLPs) learns to produce 2-D points like the ring's. Trained the plain way
+(Goodfellow et al., 2014, with the non-saturating generator loss), it tends to settle on a few
+blobs and hop between them as the critic catches up; the R1 gradient penalty (Mescheder et al.,
+2018, https://arxiv.org/abs/1801.04406) makes the critic pay for steep slopes at real points,
+so its verdict cannot swing the generator from one blob to the next. Chapter: docs/gan.md.
+
+Coverage: how many of the 8 blobs get at least a quarter of their fair share of samples (a
+sample belongs to a blob when it lies within 3 standard deviations of its centre). Quality: the
+share of samples that land on some blob at all. Few blobs covered with most samples on a blob
+is collapse; few samples on any blob is a generator that never settled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+MODES = 8
+RADIUS = 2.0
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One way of training the toy GAN."""
+
+    r1: float = 0.0  # R1 penalty weight gamma (0: the plain GAN)
+    std: float = 0.02  # each blob's standard deviation
+    steps: int = 2000
+    batch: int = 128
+    lr: float = 1e-3
+    z_dim: int = 16
+    width: int = 128
+
+
+def centres() -> np.ndarray:
+    angles = np.arange(MODES) * 2 * np.pi / MODES
+    return RADIUS * np.stack([np.cos(angles), np.sin(angles)], 1)  # (8, 2)
+
+
+def mode_shares(samples: np.ndarray, std: float) -> np.ndarray:
+    """The share of samples within 3 std of each blob's centre, (8,)."""
+    dist = np.linalg.norm(samples[:, None, :] - centres()[None], axis=-1)  # (N, 8)
+    near = dist.min(1) < 3 * std
+    return np.array([np.mean(near & (dist.argmin(1) == m)) for m in range(MODES)])
+
+
+def covered(samples: np.ndarray, std: float) -> int:
+    """How many blobs get at least a quarter of their fair share of samples."""
+    return int((mode_shares(samples, std) >= 0.25 / MODES).sum())
+
+
+@dataclass
+class Run:
+    setting: Setting
+    seed: int
+    samples: np.ndarray  # (1024, 2) at the end
+    real: np.ndarray  # (1024, 2) real points, for the chart
+    snapshots: list[tuple[int, np.ndarray]]  # (step, the blobs' shares of samples then)
+    coverage: int  # blobs covered at the end
+    quality: float  # share of samples on some blob at the end
+
+
+def train(setting: Setting, seed: int) -> Run:
+    """Train the toy GAN and record, every tenth of the way, which blobs its samples land on."""
+    gen = torch.Generator().manual_seed(seed)
+    torch.manual_seed(seed)
+    c = torch.tensor(centres(), dtype=torch.float32)
+
+    def mlp(cin: int, cout: int) -> nn.Sequential:
+        w = setting.width
+        return nn.Sequential(nn.Linear(cin, w), nn.ReLU(), nn.Linear(w, w), nn.ReLU(), nn.Linear(w, cout))
+
+    G, D = mlp(setting.z_dim, 2), mlp(2, 1)
+    opt_g = torch.optim.Adam(G.parameters(), lr=setting.lr, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=setting.lr, betas=(0.5, 0.999))
+    fixed_z = torch.randn(1024, setting.z_dim, generator=gen)
+    snapshots = []
+    for i in range(setting.steps):
+        real = c[torch.randint(MODES, (setting.batch,), generator=gen)]
+        real = (real + setting.std * torch.randn(setting.batch, 2, generator=gen)).requires_grad_(setting.r1 > 0)
+        fake = G(torch.randn(setting.batch, setting.z_dim, generator=gen))
+        d_real = D(real)
+        d_loss = F.softplus(-d_real).mean() + F.softplus(D(fake.detach())).mean()
+        if setting.r1 > 0:  # R1: (gamma / 2) * |grad_x D(x)|^2 at real points
+            (grad,) = torch.autograd.grad(d_real.sum(), real, create_graph=True)
+            d_loss = d_loss + setting.r1 / 2 * grad.pow(2).sum(1).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.softplus(-D(fake)).mean()  # non-saturating: -log D(G(z))
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+        if (i + 1) % max(1, setting.steps // 10) == 0:
+            with torch.no_grad():
+                snapshots.append((i + 1, mode_shares(G(fixed_z).numpy(), setting.std)))
+    with torch.no_grad():
+        samples = G(fixed_z).numpy()
+    rng = np.random.default_rng(seed)
+    real_points = centres()[np.arange(1024) % MODES] + setting.std * rng.normal(size=(1024, 2))
+    shares = mode_shares(samples, setting.std)
+    return Run(setting, seed, samples, real_points, snapshots, int((shares >= 0.25 / MODES).sum()), float(shares.sum()))
