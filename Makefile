@@ -10,6 +10,10 @@ STAMP := $(VENV)/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
+# One torch (OpenMP) thread per process unless you say otherwise: the blocks are small, and on a
+# shared 2-core machine two threads per process run ~10x slower, not 2x (docs/performance.md).
+export OMP_NUM_THREADS ?= 1
+export PAINTERS_THREADS ?= 1
 
 .PHONY: venv serve site test lint clean
 
@@ -41,11 +45,12 @@ lint: venv
 clean:
 	rm -rf site build artifacts .pytest_cache .mypy_cache .ruff_cache
 
-# Retrain every committed checkpoint from scratch (slow: see the Performance page for times).
-# THREADS=1 is much faster than the default on a machine that is busy with other work.
+# Retrain every committed checkpoint from scratch, JOBS at a time with one torch thread each
+# (see the Performance page for the measured time); the run is recorded in benchmarks/retrain.json.
 .PHONY: checkpoints bench
+JOBS ?= 2
 checkpoints: venv
-	$(BIN)/python scripts/train_all.py $(if $(THREADS),--threads $(THREADS))
+	$(BIN)/python scripts/train_all.py --jobs $(JOBS)
 
 # Build, serve-rebuild, test and sampling timings into benchmarks/bench.json (the Performance page).
 bench: venv

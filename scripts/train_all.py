@@ -1,53 +1,130 @@
-"""Retrain every committed checkpoint from scratch, one after another, with progress bars.
+"""Retrain every committed checkpoint from scratch, two at a time, with a progress bar each.
 
-    python scripts/train_all.py            # the judge, then the four painters and the VAE sweep
-    python scripts/train_all.py diffusion  # just one
+    python scripts/train_all.py               # everything in registry.CHECKPOINTS (make checkpoints)
+    python scripts/train_all.py gan vae       # just these
+    python scripts/train_all.py --jobs 1      # one after another
 
-Each run is the same as `python -m painters train NAME`; the manifests record the wall time
-and hardware. On the project's 2-core CPU, see docs/performance.md for the measured times.
+Each checkpoint is the same as `python -m painters train FAMILY --name NAME [--set ...]`. Jobs
+run in separate processes with one torch thread each: on a 2-core machine two one-thread jobs
+side by side finish far sooner than one two-thread job after another (two threads per process
+spin against each other whenever anything else runs). The longest jobs start first (estimated
+from the committed manifests' wall times). The judge trains first; a painter that finishes
+training before the judge is saved waits for it, because a manifest records the painter's
+measurements by the judge. The whole run's wall time, each job's minutes and the machine go to
+benchmarks/retrain.json, shown on the Performance page.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import multiprocessing
+import os
 import sys
+import time
+from pathlib import Path
+from typing import Any
 
-from painters import training
+ROOT = Path(__file__).resolve().parent.parent
+RECORD = ROOT / "benchmarks" / "retrain.json"
 
-# (checkpoint name, family, config overrides): the committed set.
-CHECKPOINTS: list[tuple[str, str, dict[str, object]]] = [
-    ("judge", "judge", {}),
-    ("gan", "gan", {}),
-    ("vae", "vae", {}),
-    # the beta sweep on the VAE page: the same VAE with the KL term weighted 0.1, 1 and 4
-    ("vae-beta0.1", "vae", {"beta": 0.1, "steps": 1500}),
-    ("vae-beta1", "vae", {"beta": 1.0, "steps": 1500}),
-    ("vae-beta4", "vae", {"beta": 4.0, "steps": 1500}),
-    ("diffusion", "diffusion", {}),
-    ("autoregressive", "autoregressive", {}),
-]
+
+def _estimate(name: str) -> float:
+    """Seconds this checkpoint took last time (its committed manifest), or a long guess."""
+    try:
+        return float(json.loads((ROOT / "checkpoints" / f"{name}.json").read_text())["wall_seconds"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return 3600.0
+
+
+def _wait_for_judge() -> None:
+    from painters import registry, store
+
+    while True:
+        try:
+            registry.load_model("judge")
+            return
+        except store.CheckpointError:
+            time.sleep(5)
+
+
+def _job(name: str, family: str, overrides: dict[str, Any], lane: int, threads: int, device: str) -> dict[str, Any]:
+    """One checkpoint, in its own process."""
+    from painters import fit, training
+
+    fit.use_threads(threads)
+    fit.BAR_POSITION = lane
+    start = time.time()
+    manifest = training.train_and_save(
+        family, name=name, device=device, overrides=overrides,
+        before_measure=None if family == "judge" else _wait_for_judge,
+    )  # fmt: skip
+    return {"name": name, "lane": lane, "start": start, "end": time.time(), "train_seconds": manifest.wall_seconds}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from painters import fit, registry, store
+
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="checkpoints to retrain (default: all)")
+    parser.add_argument("--jobs", type=int, default=2, help="trainings at a time (default 2)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per training (default 1)")
     parser.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (1 is faster on a busy machine)")
     args = parser.parse_args(argv)
-    if args.threads is not None:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    known = {name for name, _, _ in CHECKPOINTS}
-    unknown = set(args.names) - known
+    known = {name: (family, overrides) for name, family, overrides in registry.CHECKPOINTS}
+    unknown = sorted(set(args.names) - set(known))
     if unknown:
-        parser.error(f"unknown checkpoint(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(known))}")
-    for name, family, overrides in CHECKPOINTS:
-        if args.names and name not in args.names:
-            continue
-        m = training.train_and_save(family, name=name, device=args.device, overrides=overrides)
-        print(f"{name}: {m.steps} steps, {m.wall_seconds / 60:.1f} min on {m.hardware}", file=sys.stderr)
+        parser.error(f"unknown checkpoint(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    if args.jobs < 1 or args.threads < 1:
+        parser.error("--jobs and --threads must be at least 1")
+    fit.resolve_device(args.device)
+    for family, overrides in known.values():  # every setting checked before minutes of training
+        registry.config_of(family, overrides)
+    names = args.names or list(known)
+    judge_first = ["judge"] if "judge" in names else []
+    order = judge_first + sorted((n for n in names if n != "judge"), key=_estimate, reverse=True)
+    if "judge" not in names:
+        _wait_for_judge_or_fail()
+    fit.training_set()  # render the shared training set once, before the jobs start
+    started, load_before = time.time(), os.getloadavg()[0]
+    results = []
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(args.jobs, maxtasksperchild=1) as pool:
+        pending = [
+            pool.apply_async(_job, (name, *known[name], i % args.jobs, args.threads, args.device))
+            for i, name in enumerate(order)
+        ]
+        for job in pending:
+            results.append(job.get())
+    wall = time.time() - started
+    record = {
+        "wall_seconds": round(wall, 1),
+        "jobs": args.jobs,
+        "threads_per_job": args.threads,
+        "machine": store.hardware().split(", torch")[0],
+        "load_average_before": round(load_before, 2),
+        "load_average_after": round(os.getloadavg()[0], 2),
+        "date": time.strftime("%Y-%m-%d"),
+        "checkpoints": [
+            {**r, "start": round(r["start"] - started, 1), "end": round(r["end"] - started, 1)} for r in results
+        ],
+        "complete": not args.names,
+    }
+    if not args.names:
+        RECORD.write_text(json.dumps(record, indent=2) + "\n")
+    for r in record["checkpoints"]:
+        print(f"{r['name']:<16} lane {r['lane']}  {r['start'] / 60:5.1f} -> {r['end'] / 60:5.1f} min", file=sys.stderr)
+    print(f"all done in {wall / 60:.1f} min on {record['machine']}", file=sys.stderr)
     return 0
+
+
+def _wait_for_judge_or_fail() -> None:
+    from painters import registry, store
+
+    try:
+        registry.load_model("judge")
+    except store.CheckpointError as error:
+        raise SystemExit(f"error: painters are measured by the judge, which is not usable: {error}") from None
 
 
 if __name__ == "__main__":

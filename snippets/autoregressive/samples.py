@@ -1,11 +1,7 @@
-import time
+from painters import figures, gallery, world
 
-from painters import figures, training, world
-
-started = time.perf_counter()
-# Load the committed weights (checked against this code) and run autoregressive.sample_images:
-# 64 tokens, one at a time, with classifier-free guidance 3 on the logits.
-images = training.paint("autoregressive", world.SHARED_PROMPT, n=16, seed=0)
-
-print(figures.image_grid(images, alt=f"Sixteen autoregressive samples of '{world.SHARED_PROMPT}'", columns=8))
-print(figures.provenance("autoregressive", seed=0, started=started))
+# autoregressive.sample_images on the committed weights: 64 tokens, one at a time, each drawn
+# from the transformer's guided prediction, then the tokenizer's decoder turns them into pixels.
+images = gallery.paint("autoregressive", world.SHARED_PROMPT, n=16, seed=0)
+alt = f"Sixteen autoregressive samples of '{world.SHARED_PROMPT}'"
+print(figures.image_grid(images, alt=alt, columns=8, row_labels=["seeds 0-7", "seeds 8-15"]))

@@ -1,13 +1,9 @@
-import time
-
 import numpy as np
 
 from painters import figures, judge, world
 
-started = time.perf_counter()
-
 scenes = list(world.ALL_SCENES) * 4  # every scene, four fresh renders each
-images = world.render_many(scenes, seed=20_000)  # a seed the judge never trained on
+images, layouts = world.render_many_with_layout(scenes, seed=20_000)  # a seed the judge never saw
 readings = judge.read(images)
 
 rows = []
@@ -15,4 +11,7 @@ for name in world.ATTRIBUTES:
     right = np.mean([seen == getattr(s, name) for seen, s in zip(readings.names[name], scenes, strict=True)])
     rows.append((name, len(scenes), figures.percent(float(right))))
 print(figures.table(rows, ["attribute", "fresh renders", "judge accuracy"]))
-print(figures.provenance("judge", seed=20000, started=started))
+
+error = np.abs(readings.layout - layouts).mean(axis=0)  # how far off its layout reading is, on average
+rows = [(field, f"{e:.2f}") for field, e in zip(world.LAYOUT_FIELDS, error, strict=True)]
+print(figures.table(rows, ["layout", "mean error (pixels; size: a factor; facing: -1 or 1)"]))

@@ -1,12 +1,7 @@
-import time
-
 from painters import figures, judge
 
-started = time.perf_counter()
-
-verdicts = judge.controls(n=64, seed=5)  # 64 images of each kind, made fresh
+verdicts = judge.controls(n=64, seed=5)  # 64 pictures of each kind, made fresh
 rows = [
     (kind, figures.percent(v["called a scene"]), figures.percent(v["object named"])) for kind, v in verdicts.items()
 ]
 print(figures.table(rows, ["what the judge was shown", "called a scene", "named an object"]))
-print(figures.provenance("judge", seed=5, started=started))

@@ -1,11 +1,5 @@
-import time
-
 from painters import figures, world
-
-started = time.perf_counter()
 
 prompt = "a red bicycle parked on a beach at sunset"
 images = world.render_prompt(prompt, n=16, seed=0)  # (16, 32, 32, 3) uint8, the same every build
-
 print(figures.image_grid(images, alt=f"Sixteen real 32x32 renders of '{prompt}'", columns=8))
-print(figures.provenance(None, seed=0, started=started))

@@ -1,15 +1,12 @@
-import time
-
 import numpy as np
 
-from painters import figures, training, world
+from painters import figures, gallery, registry, world
 
-started = time.perf_counter()
-scene = world.HELD_OUT[0]  # a combination no painter saw in training
-rows = [world.render_prompt(scene.prompt, n=8, seed=0)]
-rows += [training.paint(family, scene.prompt, n=8, seed=0) for family in training.FAMILIES]
-
-alt = f"'{scene.prompt}', a held-out prompt: real renders, then GAN, VAE, diffusion and autoregressive samples"
-caption = f"{scene.prompt}. Rows: real, GAN, VAE, diffusion, autoregressive."
-print(figures.image_grid(np.concatenate(rows), alt=alt, columns=8, caption=caption))
-print(figures.provenance(None, seed=0, started=started))
+rows, labels = [], []
+for scene in world.HELD_OUT:  # combinations no painter saw in training
+    rows += [world.render_prompt(scene.prompt, n=4, seed=0)]
+    rows += [gallery.paint(family, scene.prompt, n=4, seed=0) for family in registry.painters()]
+    labels += [f"real: {scene.colour} {scene.object}, {scene.place}, {scene.time}"]
+    labels += [registry.get(f).label for f in registry.painters()]
+alt = "The four held-out prompts: real renders, then four pictures from each painter"
+print(figures.image_grid(np.concatenate(rows), alt=alt, columns=4, row_labels=labels))

@@ -1,12 +1,7 @@
-import time
-
-from painters import figures
 from painters.scoring import Ratings, score_table_html
 
-started = time.perf_counter()
-
 # The lesson's imagined ratings for "a red bicycle parked on a beach at sunset":
-# sharpness, prompt match and diversity out of 10, and seconds per image.
+# sharpness, prompt match and diversity out of 10, and seconds per picture.
 rows = [
     Ratings("GAN", sharpness=8, prompt_match=5, diversity=4, seconds=0.2),
     Ratings("VAE", sharpness=5, prompt_match=6, diversity=7, seconds=0.3),
@@ -17,4 +12,3 @@ rows = [
 # score = 0.35 sharpness + 0.35 prompt match + 0.20 diversity + 0.10 speed score,
 # where speed score = 10 - seconds, floored at 1.
 print(score_table_html(rows))
-print(figures.provenance(None, None, started, source="the lesson's imagined ratings, scored by painters.scoring"))

@@ -1,10 +1,7 @@
 import json
-import time
 from pathlib import Path
 
 from painters import figures
-
-started = time.perf_counter()
 
 # The latest committed run of `make bench` (scripts/bench.py), with the machine it ran on.
 bench = json.loads(Path("benchmarks/bench.json").read_text())
@@ -38,4 +35,3 @@ columns = ["batch 1 (ms/image)", "batch 64 (ms/image)", "floor, batch 64 (ms/ima
 columns.append("batch 1, x fastest")
 rows = [(family, *(row.get(c, "-") for c in columns)) for family, row in bench["painters"].items()]
 print(figures.table(rows, ["painter", *columns]))
-print(figures.provenance(None, None, started, source="from benchmarks/bench.json (make bench)"))

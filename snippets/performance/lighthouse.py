@@ -1,10 +1,7 @@
 import json
-import time
 from pathlib import Path
 
 from painters import figures
-
-started = time.perf_counter()
 
 # The latest committed run of `make lighthouse` (scripts/lighthouse.py), and where it ran.
 report = json.loads(Path("benchmarks/lighthouse.json").read_text())
@@ -22,6 +19,3 @@ print(figures.table(metrics, ["what the performance score is made of", *names]))
 
 lost = sorted({audit for run in runs for audit in run["failed audits"]})
 print(f"<p>Audits that cost points outside performance: {', '.join(lost) or 'none'}.</p>")
-print(
-    figures.provenance(None, None, started, source="read from benchmarks/lighthouse.json, written by make lighthouse")
-)

@@ -1,22 +1,21 @@
-import time
-
 import numpy as np
 
-from painters import figures, judge, training, vae, world
+from painters import figures, gallery, metrics, registry, vae, world
 
-started = time.perf_counter()
-scene = world.parse_prompt(world.SHARED_PROMPT)
-real = world.render_prompt(world.SHARED_PROMPT, n=64, seed=6)
+scenes = world.TRAIN_SCENES[::7]  # twenty trained scenes, 16 real renders each
+real = gallery.reference(scenes, 16)
+prompts = [s.prompt for s in scenes for _ in range(16)]
 rows, strips = [], []
 for name in ("vae-beta0.1", "vae-beta1", "vae-beta4"):  # one committed checkpoint per beta
-    model, manifest = training.load_model(name)
-    rebuilt = vae.reconstruct(model, real, world.SHARED_PROMPT)  # fit: how well it rebuilds
-    samples = vae.sample_images(model, world.SHARED_PROMPT, 64, seed=6)  # new pictures
-    error = float(np.mean((rebuilt.astype(float) - real) ** 2) / 255**2)
-    rows.append((manifest.config["beta"], f"{error:.4f}", f"{judge.sharpness(samples) / judge.sharpness(real):.2f}",
-                 figures.percent(judge.prompt_match(samples, scene)["all four"])))  # fmt: skip
-    strips.append(samples[:8])
-alt = "VAE samples of the shared prompt at beta 0.1, 1 and 4, one row each"
-print(figures.image_grid(np.concatenate(strips), alt=alt, columns=8))
-print(figures.table(rows, ["beta", "rebuild error", "sample sharpness vs real", "samples: all four right"]))
-print(figures.provenance("vae-beta1", seed=6, started=started))
+    model, manifest = registry.load_model(name)
+    rebuilt = vae.reconstruct(model, real, prompts)  # fit: how well it rebuilds what it is shown
+    samples = gallery.paint(name, prompts, len(prompts), seed=6)  # new pictures, z from the prior
+    m = metrics.compare(samples, real, scenes)
+    error = float(np.mean((rebuilt / 127.5 - real / 127.5) ** 2))
+    rows.append((f"{manifest.config['beta']:g}", f"{error:.4f}", f"{metrics.sharpness(rebuilt) / metrics.sharpness(real):.2f}",
+                 f"{m.sharpness_ratio:.2f}", figures.percent(m.prompt_match["all four"])))  # fmt: skip
+    strips.append(samples[:: len(samples) // 8][:8])
+labels = [f"beta {row[0]}" for row in rows]
+print(figures.image_grid(np.concatenate(strips), alt="VAE pictures at three KL weights", columns=8, row_labels=labels))
+print(figures.table(rows, ["beta", "rebuild error", "rebuild sharpness vs real", "sample sharpness vs real",
+                           "samples: all four right"]))  # fmt: skip

@@ -1,6 +1,6 @@
-from painters import training, vae, world
+from painters import registry, world
 
-model, _ = training.load_model("vae")
+model, manifest = registry.load_model("vae")
 pixels = world.SIZE * world.SIZE * 3
-latent = vae.latent_size(model)
+latent = manifest.config["latent_dim"]
 print(f"A picture is {pixels} numbers; the VAE's latent keeps {latent}: {pixels / latent:.0f} times fewer.")

@@ -1,14 +1,10 @@
-import time
+from painters import claims, figures, world
 
-from painters import figures, judge, training, vae, world
-
-started = time.perf_counter()
-model, _ = training.load_model("vae")
-z = vae.prior_latents(model, world.SHARED_PROMPT, 2, seed=3)  # two random points of the latent space
-path = vae.interpolate(model, world.SHARED_PROMPT, z[0], z[1], steps=8)  # a walk between them
-
-print(figures.image_grid(path, alt="Eight VAE pictures along a walk between two random latent points", columns=8))
-readings = judge.read(path)
-rows = [(i + 1, readings.describe(i)) for i in range(len(path))]
-print(figures.table(rows, ["step", "the judge reads"]))
-print(figures.provenance("vae", seed=3, started=started))
+# Two real renders of the shared prompt with their objects far apart, each encoded to its latent
+# point, and a walk from one point to the other; the judge reads where the object stands.
+pictures, layouts = claims.walk(steps=9)
+x = layouts[:, world.LAYOUT_FIELDS.index("object_x")]
+alt = "Nine VAE pictures along a latent walk: the bicycle moves from one side of the beach to the other"
+labels = [f"{v:.0f}px" for v in x]
+print(figures.image_grid(pictures, alt=alt, columns=9, row_labels=["walk"], column_labels=labels))
+print("<p>Above each picture: where the judge reads the object's centre, in pixels from the left.</p>")

@@ -1,8 +1,5 @@
-import time
+from painters import figures, gallery, world
 
-from painters import figures, training, world
-
-started = time.perf_counter()
-images = training.paint("vae", world.SHARED_PROMPT, n=16, seed=0)  # z ~ p(z | prompt), then the decoder
-print(figures.image_grid(images, alt=f"Sixteen VAE samples of '{world.SHARED_PROMPT}' drawn from the prior", columns=8))
-print(figures.provenance("vae", seed=0, started=started))
+images = gallery.paint("vae", world.SHARED_PROMPT, n=16, seed=0)  # z ~ p(z | prompt), then the decoder
+alt = f"Sixteen VAE samples of '{world.SHARED_PROMPT}' drawn from the prior"
+print(figures.image_grid(images, alt=alt, columns=8, row_labels=["seeds 0-7", "seeds 8-15"]))

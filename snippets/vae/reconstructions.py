@@ -1,20 +1,13 @@
-import time
-
 import numpy as np
 
-from painters import figures, judge, training, vae, world
+from painters import figures, metrics, registry, vae, world
 
-started = time.perf_counter()
-model, _ = training.load_model("vae")
+model, _ = registry.load_model("vae")
 scenes = list(world.TRAIN_SCENES[::18])  # eight real scenes
 originals = world.render_many(scenes, seed=4)
 rebuilt = vae.reconstruct(model, originals, [s.prompt for s in scenes])  # encoder -> mean z -> decoder
 
-print(
-    figures.image_grid(
-        np.concatenate([originals, rebuilt]), alt="Eight real scenes above, the VAE's rebuilds below", columns=8
-    )
-)
-ratio = judge.sharpness(rebuilt) / judge.sharpness(originals)
+alt = "Eight real scenes, and the VAE's rebuilds of them"
+print(figures.image_grid(np.concatenate([originals, rebuilt]), alt=alt, columns=8, row_labels=["real", "rebuilt"]))
+ratio = metrics.sharpness(rebuilt) / metrics.sharpness(originals)
 print(f"<p>Sharpness of the rebuilds: <strong>{ratio:.2f}</strong> of the originals'.</p>")
-print(figures.provenance("vae", seed=4, started=started))

@@ -7,6 +7,7 @@
     python -m painters checkpoints
 
 Bad input exits with status 2 and a message that says what to change; nothing is written.
+Torch uses one CPU thread unless --threads or $PAINTERS_THREADS says otherwise.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -23,7 +26,9 @@ import numpy as np
 
 from painters import world
 
-MAX_SAMPLES = 1024
+MAX_SAMPLES = world.MAX_SAMPLES
+MAX_OUTPUT_PIXELS = 64 * 1024 * 1024  # a grid PNG larger than this is refused before it is drawn
+MAX_INPUT_PIXELS = 16 * 1024 * 1024  # judge reads grids up to 4096x4096 pixels
 
 
 class UsageError(Exception):
@@ -72,9 +77,16 @@ def tiles(image: np.ndarray, scale: int = 1) -> np.ndarray:
     return np.stack(cut)
 
 
-def _check_output(path: Path) -> None:
+def _check_output(path: Path, pixels: int = 0) -> None:
     if not str(path).strip() or path.name in ("", ".", ".."):
         raise UsageError("output path is empty: name a .png file, e.g. -o grid.png")
+    if len(path.name.encode()) > 200:
+        raise UsageError(f"output file name is {len(path.name.encode())} bytes long; use at most 200")
+    if pixels > MAX_OUTPUT_PIXELS:
+        raise UsageError(
+            f"that grid would be {pixels / 1e6:.0f} million pixels (at most {MAX_OUTPUT_PIXELS / 1e6:.0f}); "
+            "ask for fewer pictures (-n) or a smaller --scale"
+        )
     if path.suffix.lower() != ".png":
         raise UsageError(f"output {path}: only .png is written; name it e.g. {path.with_suffix('.png').name}")
     parent = path.parent if str(path.parent) else Path(".")
@@ -90,14 +102,18 @@ def _write_png(image: np.ndarray, path: Path, scale: int) -> None:
     picture = Image.fromarray(image)
     if scale > 1:
         picture = picture.resize((image.shape[1] * scale, image.shape[0] * scale), Image.Resampling.NEAREST)
-    # Write beside the target and rename: an interrupted run leaves no half-written file.
+    # Write beside the target and rename: an interrupted run (even by SIGTERM: see main) leaves
+    # no half-written file and no temporary one.
     try:
-        fd, tmp = tempfile.mkstemp(suffix=".png", dir=path.parent if str(path.parent) else ".")
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     os.close(fd)
     try:
         picture.save(tmp, format="PNG")
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # the mode a plain write would give, not mkstemp's 0600
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
@@ -108,20 +124,39 @@ def _write_png(image: np.ndarray, path: Path, scale: int) -> None:
 
 
 def _read_png(path: Path) -> np.ndarray:
+    """An image file as (H, W, 3) uint8, refusing what is not a plain, reasonably sized picture."""
     from PIL import Image, UnidentifiedImageError
 
     if not path.exists():
         raise UsageError(f"{path}: no such file")
+    if not stat.S_ISREG(path.stat().st_mode):
+        raise UsageError(f"{path}: not a regular file (a folder, pipe or device); give a PNG grid")
     try:
         with Image.open(path) as picture:
+            width, height = picture.size
+            if width * height > MAX_INPUT_PIXELS:
+                raise UsageError(
+                    f"{path}: {width}x{height} pixels; judge reads grids of at most "
+                    f"{MAX_INPUT_PIXELS / 1e6:.0f} million pixels"
+                )
+            if picture.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16- or 32-bit grey: scale, don't clip
+                grey = np.asarray(picture, dtype=np.float64)
+                top = 65535.0 if picture.mode.startswith("I;16") else max(float(grey.max()), 1.0)
+                grey8 = np.clip(grey / top * 255 + 0.5, 0, 255).astype(np.uint8)
+                return np.repeat(grey8[..., None], 3, axis=-1)
             return np.asarray(picture.convert("RGB"))
-    except (UnidentifiedImageError, OSError) as error:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise UsageError(f"{path}: not a readable image ({error})") from None
+
+
+def _grid_pixels(n: int, scale: int) -> int:
+    columns = min(n, 8)
+    return math.ceil(n / columns) * columns * (world.SIZE * scale) ** 2
 
 
 def cmd_world(args: argparse.Namespace) -> None:
     world.parse_prompt(args.prompt)
-    _check_output(args.output)
+    _check_output(args.output, _grid_pixels(args.n, args.scale))
     images = world.render_prompt(args.prompt, args.n, seed=args.seed)
     _write_png(grid(images), args.output, args.scale)
     print(f"wrote {args.n} renders of {world.parse_prompt(args.prompt).prompt!r} to {args.output}")
@@ -139,24 +174,19 @@ def cmd_judge(args: argparse.Namespace) -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
-    from painters import training
+    from painters import registry
 
     world.parse_prompt(args.prompt)
-    _check_output(args.output)
-    model, _ = training.load_model(args.family)
-    module = training.family_module(args.family)
-    images = module.sample_images(model, args.prompt, args.n, seed=args.seed)
+    _check_output(args.output, _grid_pixels(args.n, args.scale))
+    model, _ = registry.load_model(args.family)
+    images = registry.painter(args.family).sample_images(model, args.prompt, args.n, seed=args.seed)
     _write_png(grid(images), args.output, args.scale)
     print(f"wrote {args.n} {args.family} samples of {args.prompt!r} to {args.output}")
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    import torch
-
     from painters import training
 
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
     overrides: dict[str, object] = dict(args.set or [])
     if args.steps is not None:
         overrides["steps"] = args.steps
@@ -169,25 +199,23 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 
 def cmd_checkpoints(args: argparse.Namespace) -> None:
-    from painters import store
+    """Load every checkpoint the way `sample` does; exit 1 if any is missing or broken."""
+    from painters import registry, store
 
-    names = sorted(p.stem for p in store.CHECKPOINTS.glob("*.json") if not p.stem.endswith(".history"))
-    if not names:
-        print(f"no checkpoints in {store.CHECKPOINTS}")
+    print(f"checkpoints in {store.checkpoints_dir()}")
     bad = 0
-    for name in names:
-        try:
-            _, m = store.load_checkpoint(name)
-            print(f"ok     {name:<24} {m.steps:>6} steps  {m.wall_seconds / 60:6.1f} min  {m.hardware}")
-        except store.CheckpointError as error:
+    for name, manifest, problem in registry.check_all():
+        if manifest is not None:
+            print(f"ok     {name:<16} {manifest.steps:>6} steps  {manifest.wall_seconds / 60:6.1f} min  {manifest.hardware}")
+        else:
             bad += 1
-            print(f"BROKEN {name:<24} {error}")
+            print(f"BROKEN {name:<16} {problem}")
     if bad:
         raise SystemExit(1)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from painters.training import FAMILIES, TRAINABLE
+    from painters import registry
 
     parser = argparse.ArgumentParser(
         prog="python -m painters",
@@ -213,27 +241,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=cmd_judge)
 
     p = sub.add_parser("sample", help="paint a prompt with a trained painter into a PNG grid")
-    p.add_argument("--family", choices=FAMILIES, required=True, help="which painter")
+    p.add_argument("--family", choices=registry.painters(), required=True, help="which painter")
     painting_args(p, "samples", "sampling seed")
     p.set_defaults(run=cmd_sample)
 
     p = sub.add_parser("train", help="train a painter (or the judge) from scratch and save its checkpoint")
-    p.add_argument("family", choices=TRAINABLE, help="what to train")
+    p.add_argument("family", choices=tuple(registry.FAMILIES), help="what to train")
     p.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where to train (default cpu)")
     p.add_argument("--steps", type=_positive, default=None, help="override the number of training steps")
-    p.add_argument("--name", default=None, help="checkpoint name (default: the family)")
+    p.add_argument("--name", type=_name, default=None, help="checkpoint name, e.g. vae-beta4 (default: the family)")
     p.add_argument("--set", type=_setting, action="append", metavar="KEY=VALUE", help="override a config value")
-    p.add_argument(
-        "--threads",
-        type=_positive,
-        default=None,
-        help="torch CPU threads (default: all cores; 1 is faster on a busy machine)",
-    )
     p.set_defaults(run=cmd_train)
 
-    p = sub.add_parser("checkpoints", help="list committed checkpoints and check each one")
+    p = sub.add_parser("checkpoints", help="load every checkpoint as `sample` would; exit 1 if any is broken")
     p.set_defaults(run=cmd_checkpoints)
+    for p in sub.choices.values():
+        p.add_argument(
+            "--threads", type=_positive, default=None, help="torch CPU threads (default 1, or $PAINTERS_THREADS)"
+        )
     return parser
 
 
@@ -250,6 +276,15 @@ def _setting(text: str) -> tuple[str, object]:
         return key, value
 
 
+def _name(text: str) -> str:
+    from painters import store
+
+    try:
+        return store.check_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _positive(text: str) -> int:
     try:
         n = int(text)
@@ -260,15 +295,28 @@ def _positive(text: str) -> int:
     return n
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM ends the command the way Ctrl-C does: files being written are cleaned up."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    from painters import fit
     from painters.store import CheckpointError
 
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
+        fit.use_threads(args.threads)
         args.run(args)
     except (UsageError, world.PromptError, CheckpointError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("error: out of memory; ask for fewer pictures (-n) or a smaller --scale", file=sys.stderr)
+        return 2
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 

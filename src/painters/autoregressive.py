@@ -39,7 +39,7 @@ class Config:
     layers: int = 4
     heads: int = 4
     drop_prompt: float = 0.1  # share of captions replaced by "no prompt", for guidance
-    steps: int = 4000  # transformer steps
+    steps: int = 3000  # transformer steps
     batch: int = 64
     lr: float = 1e-3
     temperature: float = 1.0

@@ -102,6 +102,9 @@ def arrays(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str,
         if name not in made or made[name].shape != tuple(shape) or made[name].dtype != np.dtype(dtype):
             got = f"{made[name].dtype} {made[name].shape}" if name in made else "nothing"
             raise ValueError(f"cache entry {path.name}: {name} came out as {got}, expected {dtype} {tuple(shape)}")
+    extra = sorted(set(made) - set(shapes))
+    if extra:  # kept, such a file would never read back (_check wants exactly `shapes`)
+        raise ValueError(f"cache entry {path.name}: made extra arrays {', '.join(extra)} beyond {sorted(shapes)}")
     if path.is_symlink():
         path.unlink()
     write(path, key, made)

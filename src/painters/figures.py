@@ -59,20 +59,39 @@ def image_grid(
     *,
     columns: int = 8,
     caption: str | None = None,
-    width: int | None = None,
+    row_labels: Sequence[str] | None = None,
+    column_labels: Sequence[str] | None = None,
 ) -> str:
-    """A grid of 32x32 images as one pixelated <img> in a <figure>, with alt text."""
+    """A grid of 32x32 pictures, pixels kept crisp, with alt text.
+
+    Each row is one image drawn at a whole-number scale (3x on a wide screen, 2x on a phone, set
+    by the stylesheet from --w, the row's width in pixels): a grid wider than the page scrolls
+    sideways instead of shrinking its pixels away. With row_labels, each row names what it is
+    (a painter, a prompt) beside it, and the alt text says it too.
+    """
     if not alt or alt.lower().startswith(("figure", "image")):
         raise ValueError("alt text must say what the figure shows")
-    picture = tile(images, columns)
-    css_width = width or picture.shape[1] * 4
-    img = (
-        f'<img class="pixelated" src="{png_data_uri(picture)}" alt="{html.escape(alt)}" '
-        f'width="{picture.shape[1]}" height="{picture.shape[0]}" '
-        f'style="width:{css_width}px;max-width:100%;height:auto">'
-    )
+    n_rows = math.ceil(len(images) / columns)
+    if row_labels is not None and len(row_labels) != n_rows:
+        raise ValueError(f"{len(row_labels)} row labels for {n_rows} rows")
+    rows = []
+    for r in range(n_rows):
+        picture = tile(images[r * columns : (r + 1) * columns], columns)
+        label = row_labels[r] if row_labels is not None else None
+        row_alt = f"{alt}: {label}" if label else (alt if n_rows == 1 else f"{alt}, row {r + 1} of {n_rows}")
+        img = (
+            f'<img class="pixelated" src="{png_data_uri(picture)}" alt="{html.escape(row_alt)}" '
+            f'width="{picture.shape[1]}" height="{picture.shape[0]}" style="--w:{picture.shape[1]}px">'
+        )
+        head = f'<th scope="row">{html.escape(label)}</th>' if label is not None else ""
+        rows.append(f"<tr>{head}<td>{img}</td></tr>")
+    top = ""
+    if column_labels is not None:
+        corner = "<td></td>" if row_labels is not None else ""
+        top = f'<thead><tr>{corner}<td class="painters-columns">{" · ".join(map(html.escape, column_labels))}</td></tr></thead>'
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return f'<figure class="painters-figure">{img}{cap}</figure>'
+    grid = f'<div class="painters-grid"><table>{top}<tbody>{"".join(rows)}</tbody></table></div>'
+    return f'<figure class="painters-figure">{grid}{cap}</figure>'
 
 
 def table(rows: Sequence[Sequence[object]], header: Sequence[str], *, caption: str | None = None) -> str:

@@ -12,6 +12,7 @@ sampling copy of a network.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from painters import store, world
 
 CACHE_DIR = store.REPO_DIR / ".cache"  # slow, reproducible results kept between runs
 TRAINING_IMAGES = 30_000  # the shared training set: captioned renders of the 140 trained scenes
+BAR_POSITION = 0  # which terminal line this process's progress bar uses (make checkpoints runs two)
 
 
 @dataclass
@@ -103,6 +105,24 @@ def training_set(n: int = TRAINING_IMAGES, seed: int = 0) -> world.Dataset:
     return world.make_dataset(n, seed, world.TRAIN_SCENES, cache=CACHE_DIR)
 
 
+def use_threads(threads: int | None = None) -> int:
+    """Fix torch's CPU threads for this process: `threads`, else $PAINTERS_THREADS, else 1.
+
+    One thread is the default everywhere (the build, the tests, the command line): the work is
+    small, and on a shared 2-core machine two threads per process wait on each other whenever
+    anything else runs (measured: ~10x slower, not 2x).
+    """
+    if threads is None:
+        text = os.environ.get("PAINTERS_THREADS", "1")
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"PAINTERS_THREADS={text!r}: give a whole number of threads, at least 1")
+        threads = int(text)
+    if threads < 1:
+        raise ValueError(f"threads={threads}: at least 1")
+    torch.set_num_threads(threads)
+    return threads
+
+
 def seed_everything(seed: int) -> torch.Generator:
     """Seed Python, NumPy and torch; return a torch generator for the run's own draws."""
     random.seed(seed)
@@ -140,7 +160,7 @@ def fit(
     """Run `steps` training steps; return each loss averaged over every `log_every` steps."""
     history: dict[str, list[float]] = {}
     window: dict[str, list[float]] = {}
-    bar = tqdm(total=steps, desc=desc, disable=not progress, unit="step", dynamic_ncols=True)
+    bar = tqdm(total=steps, desc=desc, disable=not progress, unit="step", dynamic_ncols=True, position=BAR_POSITION)
     source = batches(examples, batch_size, generator)
     for i in range(steps):
         losses = step(i, next(source))

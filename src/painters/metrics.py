@@ -153,7 +153,7 @@ def compare(fakes: np.ndarray, reals: np.ndarray, scenes: Sequence[world.Scene])
         raise ValueError(f"{len(fakes)} pictures and {len(reals)} renders for {len(scenes)} scenes")
     n = len(fakes) // len(scenes)
     fr, rr = judge.read(fakes), judge.read(reals)
-    matches = [prompt_match(fakes[i * n : (i + 1) * n], s, _rows(fr, i, n)) for i, s in enumerate(scenes)]
+    matches = [prompt_match(fakes[i * n : (i + 1) * n], s, scene_readings(fr, i, n)) for i, s in enumerate(scenes)]
 
     def per_scene_ratio(fake: np.ndarray, real: np.ndarray, measure: Callable[[np.ndarray], float]) -> float:
         return float(np.mean([measure(fake[i * n : (i + 1) * n]) / measure(real[i * n : (i + 1) * n])
@@ -178,7 +178,7 @@ def compare(fakes: np.ndarray, reals: np.ndarray, scenes: Sequence[world.Scene])
     )
 
 
-def _rows(r: judge.Readings, i: int, n: int) -> judge.Readings:
+def scene_readings(r: judge.Readings, i: int, n: int) -> judge.Readings:
     """The readings of scene i's n pictures."""
     s = slice(i * n, (i + 1) * n)
     return judge.Readings(

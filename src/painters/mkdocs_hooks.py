@@ -30,7 +30,14 @@
    caches of loaded models and measurements go with them) and the fence formatter is taken
    from the new module. A build where only pages or snippets changed keeps them, and under
    `mkdocs serve` (only) each block whose code and inputs are unchanged since it last ran in
-   this server shows its kept output instead of running again (figures.timed_formatter).
+   this server shows its kept output instead of running again (blocks.timed_formatter).
+8. Equations are written in LaTeX between $ signs (pymdownx.arithmatex, generic mode) and turned
+   into MathML here, at build time, by latex2mathml: the browser draws them itself, screen
+   readers read them, and no script or font is fetched from anywhere.
+7. Before any page runs, every checkpoint is loaded and checked the way the pages load them
+   (registry.check_all): a stale or corrupt one stops the build within seconds, with the same
+   message and fix, instead of minutes in, at the first page that uses it. Torch gets one
+   thread (or $PAINTERS_THREADS): the blocks are small, and a shared machine stays fast.
 """
 
 from __future__ import annotations
@@ -121,14 +128,21 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_pre_build(config: Any) -> None:
-    """Start the Computation times page's record afresh: under `mkdocs serve` one process builds
-    many times, and a block taken out of a page must not stay listed. Under `mkdocs serve` only,
-    a block whose code and inputs did not change since it last ran is shown again rather than
-    run again (figures.REUSE_BLOCKS): a rebuild after editing one page's prose takes seconds."""
-    from painters import figures
+    """Check every checkpoint first (7. above). Start the Computation times page's record
+    afresh: under `mkdocs serve` one process builds many times, and a block taken out of a page
+    must not stay listed. Under `mkdocs serve` only, a block whose code and inputs did not
+    change since it last ran is shown again rather than run again (blocks.REUSE_BLOCKS): a
+    rebuild after editing one page's prose takes seconds."""
+    from mkdocs.exceptions import PluginError
 
-    figures.BLOCK_SECONDS.clear()
-    figures.REUSE_BLOCKS = _COMMAND[0] == "serve"
+    from painters import blocks, fit, registry
+
+    fit.use_threads()
+    problems = [f"{name}: {problem}" for name, _, problem in registry.check_all() if problem]
+    if problems:
+        raise PluginError("the pages need every committed checkpoint whole and current:\n  " + "\n  ".join(problems))
+    blocks.BLOCK_SECONDS.clear()
+    blocks.REUSE_BLOCKS = _COMMAND[0] == "serve"
 
 
 _CODE_CELL = re.compile(r'<div class="highlight-ipynb hl-python">')
@@ -181,6 +195,28 @@ def page_links(html_text: str, src_uri: str, url: str) -> str:
         return f'href="{posixpath.relpath(dest or ".", page_dir or ".")}/{match[2] or ""}"'.replace("//", "/")
 
     return _MD_LINK.sub(rewrite, html_text)
+
+
+_MATH = re.compile(
+    r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</\1>', re.S
+)
+
+
+def math_to_mathml(html_text: str) -> str:
+    """Replace arithmatex's \\( ... \\) and \\[ ... \\] (generic mode) with MathML."""
+    from latex2mathml.converter import convert
+
+    def replace(match: re.Match[str]) -> str:
+        latex = html.unescape(match["inline"] if match["inline"] is not None else match["block"])
+        if match["inline"] is not None:
+            return convert(latex, display="inline")
+        return f'<div class="painters-math">{convert(latex, display="block")}</div>'
+
+    return _MATH.sub(replace, html_text)
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    return math_to_mathml(html_text)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -93,9 +93,9 @@ CHECKPOINTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("autoregressive", "autoregressive", {}),
     ("vae", "vae", {}),
     # the beta sweep on the VAE page: the same VAE with the KL term weighted 0.1, 1 and 4
-    ("vae-beta0.1", "vae", {"beta": 0.1}),
-    ("vae-beta1", "vae", {"beta": 1.0}),
-    ("vae-beta4", "vae", {"beta": 4.0}),
+    ("vae-beta0.1", "vae", {"beta": 0.1, "steps": 1000}),
+    ("vae-beta1", "vae", {"beta": 1.0, "steps": 1000}),
+    ("vae-beta4", "vae", {"beta": 4.0, "steps": 1000}),
 )
 
 
@@ -160,12 +160,14 @@ def _typed(family: str, key: str, value: Any, default: Any) -> Any:
 
 
 def retrain_command(name: str, manifest: store.Manifest | None = None) -> str:
-    """The command that rebuilds a checkpoint, with --set for every config value that differs
-    from the family's defaults."""
+    """The command that rebuilds a checkpoint: for a committed one, with its committed settings
+    (CHECKPOINTS); for another, with --set for every value in its manifest that differs from the
+    family's defaults."""
     family = family_of(name)
     command = f"python -m painters train {family}" + (f" --name {name}" if name != family else "")
-    overrides = dict(next((o for n, _, o in CHECKPOINTS if n == name), {}))
-    if manifest is not None and family in FAMILIES:
+    committed = {n: overrides for n, _, overrides in CHECKPOINTS}
+    overrides = dict(committed.get(name, {}))
+    if name not in committed and manifest is not None and family in FAMILIES:
         defaults = json.loads(json.dumps(dataclasses.asdict(module(family).Config())))
         overrides = {k: v for k, v in manifest.config.items() if defaults.get(k) != v}
     return command + "".join(f" --set {k}={json.dumps(v)}" for k, v in sorted(overrides.items()))

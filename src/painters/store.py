@@ -55,7 +55,7 @@ class CheckpointError(RuntimeError):
 
 def check_name(name: str) -> str:
     """A checkpoint name that stays inside its folder (ValueError naming the rule otherwise)."""
-    if not isinstance(name, str) or not NAME.match(name) or ".." in name:
+    if not isinstance(name, str) or not NAME.fullmatch(name) or ".." in name:
         raise ValueError(
             f"checkpoint name {name!r}: use lower-case letters, digits, '.', '-' and '_' "
             "(starting with a letter, at most 64 characters), e.g. vae-beta4"

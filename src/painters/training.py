@@ -8,6 +8,7 @@ result; store.py writes the checkpoint and its manifest.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -40,11 +41,13 @@ def train_and_save(
     overrides: dict[str, Any] | None = None,
     directory: Path = store.CHECKPOINTS,
     progress: bool = True,
+    before_measure: Callable[[], None] | None = None,
 ) -> store.Manifest:
     """Train a family from scratch with its default config (plus overrides) and save it.
 
     Everything that can be refused (the family, the name, the settings, the device) is checked
-    before any work starts.
+    before any work starts. `before_measure` runs between training and measuring (make
+    checkpoints uses it to wait for the judge that measures).
     """
     module = registry.module(family)
     name = store.check_name(name or family)
@@ -56,6 +59,8 @@ def train_and_save(
     model, history = module.train(config, seed=seed, device=torch_device, progress=progress)
     wall = time.perf_counter() - start
     model = model.cpu().eval()
+    if before_measure is not None:
+        before_measure()
     config_dict = asdict(config)
     manifest = store.Manifest(
         name=name,

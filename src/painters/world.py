@@ -184,6 +184,27 @@ def encode(text: str) -> list[int]:
     return ids + [WORD_INDEX[PAD]] * (MAX_WORDS - len(ids))
 
 
+def prompt_rules() -> dict[str, object]:
+    """The vocabulary and the parsing rules as JSON-able data, for the in-browser painters.
+
+    The site's JavaScript reads prompts with these (words_of, parse_prompt and encode ported to
+    JS in docs/assets/painter/prompt.js), so a browser and Python accept, reject and encode the
+    same prompts with the same messages; tests/test_export.py feeds both the same prompts. The
+    regex patterns are Python's: JS translates Python's `$` (which also matches before a final
+    newline). `close_match_cutoff` is the cutoff words_of passes to difflib."""
+    return {
+        "vocab": list(VOCAB),
+        "pad": PAD,
+        "max_words": MAX_WORDS,
+        "max_prompt_chars": MAX_PROMPT_CHARS,
+        "synonyms": {name: {value: list(ws) for value, ws in groups.items()} for name, groups in SYNONYMS.items()},
+        "token_pattern": _TOKEN.pattern,
+        "allowed_pattern": _ALLOWED.pattern,
+        "close_match_cutoff": 0.6,
+        "shared_prompt": SHARED_PROMPT,
+    }
+
+
 _TEMPLATES = (
     "{a} {c} {o} {v} {prep} {p} at {t}",
     "{a} {c} {o} {prep} {p} at {t}",

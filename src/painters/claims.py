@@ -1,0 +1,502 @@
+"""The lesson's claims, each tested against this build's measurements.
+
+A claim is one record: what the lesson says (in our words), what we measure to test it, and a
+function that measures and returns the verdict together with the sentence that explains it.
+Pages print `render(key)` where the lesson makes the claim and `table()` on the comparison page;
+verdict and words come from the same evaluation, so a retrain that flips a result flips the
+words. No verdict rests on a timing gap smaller than a stated margin: speed claims count
+network passes in a row (fixed by the configs) or compare times that differ several-fold.
+
+Reasons are of two kinds: about our painters, generated from the numbers; and about the family
+in general (why GAN critics teach sharpness, why a Gaussian decoder blurs), which are marked
+"In general".
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from painters import gallery, metrics, registry, world
+
+
+@dataclass(frozen=True)
+class Verdict:
+    holds: bool
+    measured: str  # what we measured, with the numbers (HTML)
+    because: str  # why it holds or not (HTML), generated from the numbers or marked "In general"
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    family: str  # the chapter where the lesson makes it
+    lesson: str  # the lesson's claim, in our words
+    test: str  # what we measure to test it
+    evaluate: Callable[[], Verdict]
+
+
+def _label(family: str) -> str:
+    return registry.get(family).label
+
+
+def _report(family: str) -> gallery.FamilyReport:
+    return gallery.measure_family(family)
+
+
+def _ceiling() -> metrics.Measurement:
+    return gallery.real_vs_real()["trained"]
+
+
+def _listing(values: dict[str, float], fmt: str = "{:.2f}") -> str:
+    return ", ".join(f"{_label(f)} {fmt.format(v)}" for f, v in values.items())
+
+
+# --- GAN ------------------------------------------------------------------------------------------
+
+
+def _gan_fastest() -> Verdict:
+    passes = {f: registry.network_passes(f) for f in registry.painters()}
+    fewest = min(passes.values())
+    tied = [_label(f) for f, p in passes.items() if p == fewest and f != "gan"]
+    holds = passes["gan"] == fewest
+    measured = f"network passes in a row per picture: {_listing(passes, '{:d}')}"
+    if holds and tied:
+        because = (
+            f"one generator pass paints a picture; the {' and '.join(tied)} also paints in {fewest}, so the GAN "
+            "ties for fastest rather than winning alone"
+        )
+    elif holds:
+        because = "one generator pass paints a picture, fewer passes than any other painter needs"
+    else:
+        because = f"another painter needs fewer passes in a row ({fewest}) than the GAN ({passes['gan']})"
+    return Verdict(holds, measured, because)
+
+
+CRISP = 0.7  # a sharpness ratio (painter / real) of at least this counts as crisp
+
+
+def _gan_crisp() -> Verdict:
+    sharp = {f: _report(f).trained.sharpness_ratio for f in registry.painters()}
+    holds = sharp["gan"] >= CRISP and sharp["gan"] >= sharp["vae"]
+    measured = f"sharpness ratio to real renders (1 = as crisp as the world): {_listing(sharp)}"
+    if holds:
+        because = (
+            f"the GAN keeps {sharp['gan']:.2f} of the world's edge energy (crisp: at least {CRISP}). In general: "
+            "its critic sees pictures, not pixel errors, and a blurred picture is easy to call fake"
+        )
+    else:
+        manifest = registry.load_model("gan")[1]
+        because = (
+            f"the GAN keeps only {sharp['gan']:.2f} of the world's edge energy (crisp would be {CRISP} or more), "
+            f"after {manifest.steps:,} training steps. In general, GANs need long training before the critic "
+            "teaches thin lines; ours is small and was trained for minutes on a CPU"
+        )
+    return Verdict(holds, measured, because)
+
+
+COLLAPSE_MARGIN = 0.10  # coverage this far below the real-vs-real ceiling counts as weak
+
+
+def _gan_collapse() -> Verdict:
+    cover = {f: _report(f).trained.layout_coverage for f in registry.painters()}
+    ceiling = _ceiling().layout_coverage
+    spread = _report("gan").trained.layout_diversity_ratio
+    holds = cover["gan"] <= ceiling - COLLAPSE_MARGIN and cover["gan"] < cover["diffusion"]
+    measured = (
+        f"layout coverage (share of real layouts some picture comes close to; real renders {ceiling:.2f}): "
+        f"{_listing(cover)}; the GAN's layouts spread {spread:.2f} times as far as real ones"
+    )
+    if holds:
+        because = (
+            f"the GAN repeats a few layouts: it covers {cover['gan']:.2f} of real layouts against "
+            f"{cover['diffusion']:.2f} for diffusion. In general: nothing in the contest rewards covering "
+            "every possibility, only fooling the critic"
+        )
+    else:
+        because = (
+            f"the GAN covers {cover['gan']:.2f} of real layouts, within {COLLAPSE_MARGIN} of real renders' "
+            f"{ceiling:.2f} or not below diffusion's {cover['diffusion']:.2f}; its mode-seeking term pays it to keep "
+            "two noises apart"
+        )
+    return Verdict(holds, measured, because)
+
+
+def turns(values: list[float], segments: int = 10) -> tuple[list[float], int]:
+    """The means of `segments` equal stretches of a curve, and how often their direction turns."""
+    parts = np.array_split(np.asarray(values, dtype=float), segments)
+    means = [float(p.mean()) for p in parts]
+    steps = np.sign(np.diff(means))
+    return means, int((steps[1:] * steps[:-1] < 0).sum())
+
+
+OSCILLATING_TURNS = 3  # a curve whose tenths turn direction this often is called oscillating
+
+
+def _gan_oscillation() -> Verdict:
+    from painters import store
+
+    history = store.load_history("gan")
+    d, d_turns = turns(history["d_loss"])
+    g, g_turns = turns(history["g_loss"])
+    holds = d_turns >= OSCILLATING_TURNS and g_turns >= OSCILLATING_TURNS
+    measured = (
+        f"the saved training log, in tenths: discriminator loss {d[0]:.2f} to {d[-1]:.2f} with {d_turns} turns, "
+        f"generator loss {g[0]:.2f} to {g[-1]:.2f} with {g_turns} turns"
+    )
+    if holds:
+        because = "both losses rise and fall in turn as each player catches up with the other"
+    else:
+        trend_d = "falls" if d[-1] < d[0] else "rises"
+        trend_g = "rises" if g[-1] > g[0] else "falls"
+        because = (
+            f"ours shows a steady trend instead (the critic's loss {trend_d}, the painter's {trend_g}), with fewer "
+            f"than {OSCILLATING_TURNS} turns: spectral normalisation, the hinge loss and two learning rates damp "
+            "the chase. The toy below shows the chase where nothing damps it"
+        )
+    return Verdict(holds, measured, because)
+
+
+# --- VAE ------------------------------------------------------------------------------------------
+
+BLURRY = 0.5  # a sharpness ratio below this counts as blurry
+
+
+def _vae_blur() -> Verdict:
+    sharp = {f: _report(f).trained.sharpness_ratio for f in registry.painters()}
+    holds = sharp["vae"] < BLURRY and sharp["vae"] == min(sharp.values())
+    measured = f"sharpness ratio to real renders: {_listing(sharp)}"
+    because = (
+        f"the VAE keeps {sharp['vae']:.2f} of the world's edge energy, "
+        + ("the least of the four" if sharp["vae"] == min(sharp.values()) else "not the least of the four")
+        + ". In general: its Gaussian decoder is scored by squared error, and when many sharp pictures fit one "
+        "latent, the average of them scores best, and an average has soft edges"
+    )
+    return Verdict(holds, measured, because)
+
+
+def walk(steps: int = 9, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """The VAE's latent walk between the rebuilds of two real renders of the shared prompt whose
+    objects stand far apart: the pictures along it, and the judge's layouts of them."""
+    from painters import judge, vae
+
+    model, _ = registry.load_model("vae")
+    real, layouts = world.render_many_with_layout([world.parse_prompt(world.SHARED_PROMPT)] * 32, seed)
+    x = layouts[:, world.LAYOUT_FIELDS.index("object_x")]
+    ends = real[[int(np.argmin(x)), int(np.argmax(x))]]
+    mu, _ = vae.encode_images(model, ends, world.SHARED_PROMPT)
+    pictures = vae.interpolate(model, world.SHARED_PROMPT, mu[0], mu[1], steps)
+    return pictures, judge.read(pictures).layout
+
+
+def _vae_smooth() -> Verdict:
+    from painters import judge
+
+    pictures, layouts = walk()
+    change = np.abs(np.diff(pictures.astype(float), axis=0)).mean(axis=(1, 2, 3))  # per step, 0..255
+    evenness = float(change.max() / change.mean())
+    x = layouts[:, world.LAYOUT_FIELDS.index("object_x")]
+    on_prompt = metrics.prompt_match(pictures, world.parse_prompt(world.SHARED_PROMPT), judge.read(pictures))
+    holds = evenness <= 2.5 and on_prompt["all four"] >= 0.8
+    measured = (
+        f"a {len(pictures)}-picture walk between two rebuilt renders: the largest step changes the picture "
+        f"{evenness:.1f} times as much as the average step; the judge reads the object's position going "
+        f"{x[0]:.0f} &rarr; {x[len(x) // 2]:.0f} &rarr; {x[-1]:.0f} px, and {on_prompt['all four']:.0%} of the "
+        "pictures as the prompt"
+    )
+    because = (
+        "nearby points give nearby pictures: each step moves the picture a little, and every picture on the way "
+        "is still a scene of the prompt"
+        if holds
+        else "the walk jumps (one step changes far more than the others) or leaves the prompt on the way"
+    )
+    return Verdict(holds, measured, because)
+
+
+def _vae_small() -> Verdict:
+    from painters import vae
+
+    model, manifest = registry.load_model("vae")
+    latent = int(manifest.config["latent_dim"])
+    pixels = world.SIZE * world.SIZE * 3
+    scenes = world.TRAIN_SCENES
+    real = metrics.reference(scenes, 4, seed=5000)
+    prompts = [s.prompt for s in scenes for _ in range(4)]
+    rebuilt = vae.reconstruct(model, real, prompts)
+    from painters import judge
+
+    readings = judge.read(rebuilt)
+    match = float(
+        np.mean([metrics.prompt_match(rebuilt[i * 4 : (i + 1) * 4], s, metrics.scene_readings(readings, i, 4))["all four"]
+                 for i, s in enumerate(scenes)])  # fmt: skip
+    )
+    holds = latent * 10 <= pixels and match >= 0.8
+    measured = (
+        f"{latent} latent numbers per picture against {pixels} pixel values ({pixels / latent:.0f} times fewer); "
+        f"rebuilt from them, {match:.0%} of {len(real)} renders of every trained scene are still read as their prompt"
+    )
+    because = (
+        "the picture is squeezed into a far smaller code and comes back recognisable"
+        if holds
+        else "the code is small, but too much is lost on the way back"
+    )
+    return Verdict(holds, measured, because)
+
+
+# --- diffusion --------------------------------------------------------------------------------------
+
+
+def settling(n: int = 64, steps: int = 10, seed: int = 0) -> tuple[list[int], list[float], list[float]]:
+    """How much of the final picture's layout and texture each step's predicted x0 already has.
+
+    Layout is the picture blurred to 4x4 blocks; texture is what the blur removes. For each step:
+    1 - (distance of that part from its final value) / (distance at the first step).
+    """
+    from painters import diffusion
+
+    model, _ = registry.load_model("diffusion")
+    tokens = torch.tensor([world.encode(world.SHARED_PROMPT)] * n)
+    path = diffusion.ddim_trajectory(
+        model, tokens, steps=steps, guidance=model.config.guidance, generator=torch.Generator().manual_seed(seed)
+    )
+    x0s = torch.stack([x0 for _, _, x0 in path[:-1]] + [path[-1][1].clamp(-1, 1)])  # (steps + 1, n, 3, 32, 32)
+    low = torch.nn.functional.avg_pool2d(x0s.flatten(0, 1), 8).view(len(x0s), n, -1)
+    high = (x0s.flatten(0, 1) - torch.nn.functional.interpolate(
+        torch.nn.functional.avg_pool2d(x0s.flatten(0, 1), 8), scale_factor=8.0)).view(len(x0s), n, -1)  # fmt: skip
+
+    def share(part: torch.Tensor) -> list[float]:
+        gap = (part - part[-1]).norm(dim=-1).mean(-1)  # (steps + 1,)
+        return [float(1 - g / gap[0]) for g in gap]
+
+    return [t for t, _, _ in path], share(low), share(high)
+
+
+def _first(shares: list[float], level: float = 0.9) -> int:
+    return next(i for i, s in enumerate(shares) if s >= level)
+
+
+def _diffusion_layout_first() -> Verdict:
+    times, layout, texture = settling()
+    i_layout, i_texture = _first(layout), _first(texture)
+    holds = i_layout < i_texture
+    measured = (
+        f"64 samples, 10 steps: the predicted clean picture has 90% of its final layout (4x4 blocks) by step "
+        f"{i_layout + 1} (t = {times[i_layout]}), and 90% of its final texture (what the blocks leave out) by step "
+        f"{i_texture + 1} (t = {times[i_texture]})"
+    )
+    because = (
+        "the coarse picture settles steps before the fine detail does"
+        if holds
+        else "here texture settles no later than layout"
+    )
+    return Verdict(holds, measured, because)
+
+
+def _diffusion_slow_best() -> Verdict:
+    passes = {f: registry.network_passes(f) for f in registry.painters()}
+    frechet = {f: _report(f).trained.frechet for f in registry.painters()}
+    best = min(frechet, key=frechet.__getitem__)
+    slow = passes["diffusion"] > min(passes.values())
+    holds = slow and best == "diffusion"
+    measured = (
+        f"Frechet distance to real renders in the judge's features (real vs real: {_ceiling().frechet:.1f}; lower is "
+        f"closer): {_listing(frechet, '{:.1f}')}; network passes per picture: {_listing(passes, '{:d}')}"
+    )
+    because = (
+        f"diffusion pays {passes['diffusion']} passes per picture and lands closest to the real pictures"
+        if holds
+        else f"closest to the real pictures is {_label(best)}"
+        + ("" if slow else ", and diffusion is not slower in passes")
+    )
+    return Verdict(holds, measured, because)
+
+
+PROMPT_MARGIN = 0.02  # held-out prompt match within this of the best counts as a tie
+
+
+def _diffusion_prompt_control() -> Verdict:
+    held = {f: _report(f).held_out.prompt_match["all four"] for f in registry.painters()}
+    trained = {f: _report(f).trained.prompt_match["all four"] for f in registry.painters()}
+    best_other = max(v for f, v in held.items() if f != "diffusion")
+    holds = held["diffusion"] >= best_other - PROMPT_MARGIN
+    measured = (
+        f"share of pictures the judge reads as their prompt, all four attributes right, on the 4 held-out "
+        f"combinations: {_listing(held, '{:.0%}')} (on the 140 trained scenes: {_listing(trained, '{:.0%}')})"
+    )
+    because = (
+        "diffusion follows prompts it never saw at least as well as any other painter: the prompt steers every one "
+        "of its steps, and guidance pushes each step towards it"
+        if holds
+        else f"another painter follows unseen prompts better by more than {PROMPT_MARGIN:.0%}"
+    )
+    return Verdict(holds, measured, because)
+
+
+# --- autoregressive ---------------------------------------------------------------------------------
+
+TIME_MARGIN = 2.0  # 64 tokens must take at least this many times as long as 16 to call it growth
+
+
+def token_timings() -> gallery.Timings:
+    """Seconds for 16, 32 and 64 cached tokens (8 pictures), timed against each other."""
+    from painters import autoregressive
+
+    model, _ = registry.load_model("autoregressive")
+    tokens = torch.tensor([world.encode(world.SHARED_PROMPT)] * 8)
+
+    def run(length: int) -> Callable[[], object]:
+        return lambda: autoregressive.sample_tokens(model, tokens, torch.Generator().manual_seed(0), length=length)
+
+    return gallery.timings({str(n): run(n) for n in (16, 32, 64)})
+
+
+def _ar_time_grows() -> Verdict:
+    t = token_timings()
+    ratio = t.ratio("64", "16")
+    holds = ratio >= TIME_MARGIN
+    ms = {k: f"{v * 1000 / 8:.1f} ms" for k, v in t.seconds.items()}
+    measured = (
+        f'<span class="measured">per picture: 16 tokens {ms["16"]}, 32 tokens {ms["32"]}, 64 tokens {ms["64"]}</span>'
+        f" ({html.escape(t.where())}); each token is one pass of the transformer, in a row"
+    )
+    because = (
+        f"64 tokens take at least {TIME_MARGIN:g} times as long as 16 (the margin this verdict needs; timings "
+        "vary, four times the tokens is four times the passes)"
+        if holds
+        else f"64 tokens took less than {TIME_MARGIN:g} times as long as 16"
+    )
+    return Verdict(holds, measured, because)
+
+
+def echo(positions: tuple[int, ...] = (4, 56), n: int = 64, seed: int = 5) -> dict[int, tuple[float, float]]:
+    """Force one token wrong at each position (every random draw kept the same) and measure the
+    damage: {position: (share of later tokens changed, prompt match lost)}."""
+    from painters import autoregressive, judge
+
+    model, _ = registry.load_model("autoregressive")
+    scene = world.parse_prompt(world.SHARED_PROMPT)
+    prompt = torch.tensor([world.encode(world.SHARED_PROMPT)] * n)
+    free = autoregressive.sample_tokens(model, prompt, torch.Generator().manual_seed(seed))
+    base = metrics.prompt_match(autoregressive.decode_tokens(model, free), scene)["all four"]
+    out = {}
+    for position in positions:
+        wrong = int((free[0, position] + model.config.codebook // 2) % model.config.codebook)
+        forced = autoregressive.sample_tokens(
+            model, prompt, torch.Generator().manual_seed(seed), forced={position: wrong}
+        )
+        changed = float((forced[:, position + 1 :] != free[:, position + 1 :]).float().mean())
+        pictures = autoregressive.decode_tokens(model, forced)
+        out[position] = (changed, base - metrics.prompt_match(pictures, scene, judge.read(pictures))["all four"])
+    return out
+
+
+ECHO_MARGIN = 0.05  # an early error must cost this much more prompt match than a late one
+
+
+def _ar_echo() -> Verdict:
+    damage = echo()
+    (early, (e_changed, e_lost)), (late, (l_changed, l_lost)) = sorted(damage.items())
+    holds = e_lost >= l_lost + ECHO_MARGIN
+    measured = (
+        f"one token forced wrong, 64 samples, every random draw kept: at position {early}, {e_changed:.0%} of the "
+        f"later tokens change and prompt match drops by {e_lost:.0%}; at position {late}, {l_changed:.0%} change "
+        f"and it drops by {l_lost:.0%}"
+    )
+    because = (
+        "an early wrong token steers every token after it, and the damage shows in what the picture is"
+        if holds
+        else f"the early error cost less than {ECHO_MARGIN:.0%} more prompt match than the late one"
+    ) + (
+        ". In general this is exposure bias: trained only on true prefixes (teacher forcing), the model never "
+        "learned to recover from its own mistakes"
+    )
+    return Verdict(holds, measured, because)
+
+
+CLAIMS: tuple[Claim, ...] = (
+    Claim("gan-fastest", "gan", "GANs are the fastest at painting: one forward pass is enough.",
+          "network passes in a row per picture, fixed by each painter's config", _gan_fastest),
+    Claim("gan-crisp", "gan", "GAN pictures are crisp: strong local sharpness.",
+          "sharpness ratio to real renders, on all 140 trained scenes", _gan_crisp),
+    Claim("gan-collapse", "gan", "GANs cover the possibilities weakly, so their pictures look repetitive (mode collapse).",
+          "layout coverage: how many real layouts the painter's pictures come near, per scene", _gan_collapse),
+    Claim("gan-oscillation", "gan", "The contest oscillates: the loss curves jump around.",
+          "turns in the saved training losses", _gan_oscillation),
+    Claim("vae-blur", "vae", "VAE pictures are blurrier than the others.",
+          "sharpness ratio to real renders", _vae_blur),
+    Claim("vae-smooth", "vae", "The VAE's latent space is smooth: nearby points give nearby pictures.",
+          "a walk between two latent points: even steps, every picture on the prompt", _vae_smooth),
+    Claim("vae-small", "vae", "A VAE squeezes the picture into a much smaller code and rebuilds it from there.",
+          "latent size against pixels, and whether rebuilds are still read as their prompt", _vae_small),
+    Claim("diffusion-layout-first", "diffusion", "Diffusion settles the layout early and the texture late.",
+          "how much of the final layout and texture each step's prediction already has", _diffusion_layout_first),
+    Claim("diffusion-slow-best", "diffusion", "Diffusion is slow, but its pictures are the best.",
+          "network passes per picture, and the Frechet distance to real renders", _diffusion_slow_best),
+    Claim("diffusion-prompt-control", "diffusion", "Diffusion follows prompts best.",
+          "prompt match on combinations never seen in training", _diffusion_prompt_control),
+    Claim("ar-time-grows", "autoregressive", "Autoregressive painting takes longer the more tokens it writes.",
+          "time for 16, 32 and 64 tokens, timed against each other", _ar_time_grows),
+    Claim("ar-echo", "autoregressive", "An early mistake echoes forward through every later token.",
+          "prompt match lost when one early or one late token is forced wrong", _ar_echo),
+)  # fmt: skip
+
+
+def get(key: str) -> Claim:
+    for claim in CLAIMS:
+        if claim.key == key:
+            return claim
+    raise ValueError(f"unknown claim {key!r}; known: {', '.join(c.key for c in CLAIMS)}")
+
+
+@functools.cache
+def verdict(key: str) -> Verdict:
+    """A claim's verdict in this build (evaluated once per build)."""
+    return get(key).evaluate()
+
+
+def word(holds: bool) -> str:
+    return "agrees" if holds else "disagrees"
+
+
+def render(key: str) -> str:
+    """A claim where the chapter makes it: the lesson's words, our measurement, the verdict."""
+    claim, v = get(key), verdict(key)
+    return (
+        f'<div class="admonition {"success" if v.holds else "warning"} painters-claim" data-claim="{claim.key}" '
+        f'data-verdict="{word(v.holds)}">'
+        f'<p class="admonition-title">The lesson says: {html.escape(claim.lesson)}</p>'
+        f"<p><strong>We measured</strong> {v.measured}.</p>"
+        f"<p><strong>Our measurement {word(v.holds)}</strong>, because {v.because}.</p></div>"
+    )
+
+
+def table() -> str:
+    """Every claim on one sheet: where the lesson makes it, the verdict, and why."""
+    from painters import figures
+
+    rows = []
+    for claim in CLAIMS:
+        v = verdict(claim.key)
+        page = f'<a href="../{claim.family}/">{html.escape(_label(claim.family))}</a>'
+        rows.append((figures.Html(page), claim.lesson, figures.Html(f"<strong>{word(v.holds)}</strong>"),
+                     figures.Html(v.because)))  # fmt: skip
+    return figures.table(rows, ["chapter", "the lesson says", "we measured: it", "because"])
+
+
+#: Which claim explains which of the comparison table's ratings (family label, axis).
+EXPLAINS = {
+    ("GAN", "sharpness"): "gan-crisp",
+    ("GAN", "diversity"): "gan-collapse",
+    ("VAE", "sharpness"): "vae-blur",
+    ("Diffusion", "prompt_match"): "diffusion-prompt-control",
+}
+
+
+def reasons() -> dict[tuple[str, str], str]:
+    """The claims' explanations for the comparison table's ratings they bear on."""
+    return {key: verdict(claim).because for key, claim in EXPLAINS.items()}
