@@ -234,9 +234,7 @@ class Hogs:
     """One busy loop per core, in processes of their own, for the 'busy' rows."""
 
     def __enter__(self) -> Hogs:
-        self.procs = [
-            subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)
-        ]
+        self.procs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(os.cpu_count() or 1)]
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -48,18 +48,41 @@ def _wait_for_judge() -> None:
             time.sleep(5)
 
 
-def _job(name: str, family: str, overrides: dict[str, Any], lane: int, threads: int, device: str) -> dict[str, Any]:
-    """One checkpoint, in its own process."""
+_LANES: Any = None  # in each worker: a queue of free lanes (terminal lines for the progress bars)
+
+
+def _init(lanes: Any) -> None:
+    global _LANES
+    _LANES = lanes
+
+
+def _job(name: str, family: str, overrides: dict[str, Any], threads: int, device: str) -> dict[str, Any]:
+    """One checkpoint, in its own process, on a free lane."""
+    lane = _LANES.get()
+    try:
+        return _train(name, family, overrides, lane, threads, device)
+    finally:
+        _LANES.put(lane)
+
+
+def _train(name: str, family: str, overrides: dict[str, Any], lane: int, threads: int, device: str) -> dict[str, Any]:
     from painters import fit, training
 
     fit.use_threads(threads)
     fit.BAR_POSITION = lane
-    start = time.time()
+    start, cpu = time.time(), time.process_time()
     manifest = training.train_and_save(
         family, name=name, device=device, overrides=overrides,
         before_measure=None if family == "judge" else _wait_for_judge,
     )  # fmt: skip
-    return {"name": name, "lane": lane, "start": start, "end": time.time(), "train_seconds": manifest.wall_seconds}
+    return {
+        "name": name,
+        "lane": lane,
+        "start": start,
+        "end": time.time(),
+        "train_seconds": manifest.wall_seconds,
+        "cpu_seconds": round(time.process_time() - cpu, 1),  # this job's own CPU time, whatever else ran
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,16 +112,21 @@ def main(argv: list[str] | None = None) -> int:
     started, load_before = time.time(), os.getloadavg()[0]
     results = []
     context = multiprocessing.get_context("spawn")
-    with context.Pool(args.jobs, maxtasksperchild=1) as pool:
-        pending = [
-            pool.apply_async(_job, (name, *known[name], i % args.jobs, args.threads, args.device))
-            for i, name in enumerate(order)
-        ]
+    lanes = context.Manager().Queue()
+    for lane in range(args.jobs):
+        lanes.put(lane)
+    with context.Pool(args.jobs, initializer=_init, initargs=(lanes,), maxtasksperchild=1) as pool:
+        pending = [pool.apply_async(_job, (name, *known[name], args.threads, args.device)) for name in order]
         for job in pending:
             results.append(job.get())
     wall = time.time() - started
+    lanes: dict[int, float] = {}
+    for r in results:
+        lanes[r["lane"]] = lanes.get(r["lane"], 0.0) + r["cpu_seconds"]
     record = {
         "wall_seconds": round(wall, 1),
+        # The busiest lane's CPU seconds: about what the run would take on an idle machine.
+        "busiest_lane_cpu_seconds": round(max(lanes.values()), 1),
         "jobs": args.jobs,
         "threads_per_job": args.threads,
         "machine": store.hardware().split(", torch")[0],

@@ -46,8 +46,11 @@ def _count(text: str) -> int:
 
 
 def _scale(text: str) -> int:
-    n = _count(text)
-    if n > 32:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 1 <= n <= 32:
         raise argparse.ArgumentTypeError(f"scale {n}: use 1 to 32")
     return n
 
@@ -103,24 +106,35 @@ def _write_png(image: np.ndarray, path: Path, scale: int) -> None:
     if scale > 1:
         picture = picture.resize((image.shape[1] * scale, image.shape[0] * scale), Image.Resampling.NEAREST)
     # Write beside the target and rename: an interrupted run (even by SIGTERM: see main) leaves
-    # no half-written file and no temporary one.
+    # no half-written file and no temporary one. Ctrl-C and SIGTERM wait while the temporary
+    # file is created: one that came between its creation and the cleanup below would leave it.
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
+    tmp: str | None = None
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    os.close(fd)
-    try:
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
+        )
+        os.close(fd)
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal held meanwhile lands here
+            previous = None
         picture.save(tmp, format="PNG")
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # the mode a plain write would give, not mkstemp's 0600
         os.replace(tmp, path)
     except OSError as error:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _read_png(path: Path) -> np.ndarray:
@@ -131,6 +145,10 @@ def _read_png(path: Path) -> np.ndarray:
         raise UsageError(f"{path}: no such file")
     if not stat.S_ISREG(path.stat().st_mode):
         raise UsageError(f"{path}: not a regular file (a folder, pipe or device); give a PNG grid")
+    # PIL's own decompression-bomb check would refuse a header claiming a huge picture with a
+    # message about DOS attacks (or only warn, below twice its limit): the size is checked here,
+    # against a lower limit, before any pixel is decoded.
+    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     try:
         with Image.open(path) as picture:
             width, height = picture.size
@@ -141,12 +159,16 @@ def _read_png(path: Path) -> np.ndarray:
                 )
             if picture.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16- or 32-bit grey: scale, don't clip
                 grey = np.asarray(picture, dtype=np.float64)
-                top = 65535.0 if picture.mode.startswith("I;16") else max(float(grey.max()), 1.0)
+                # 16-bit levels whatever the mode (Pillow before 12 opens a 16-bit PNG as "I"):
+                # scaling by the picture's own maximum would turn an even mid-grey white.
+                top = max(65535.0, float(grey.max()))
                 grey8 = np.clip(grey / top * 255 + 0.5, 0, 255).astype(np.uint8)
                 return np.repeat(grey8[..., None], 3, axis=-1)
             return np.asarray(picture.convert("RGB"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise UsageError(f"{path}: not a readable image ({error})") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
 
 
 def _grid_pixels(n: int, scale: int) -> int:
@@ -206,7 +228,9 @@ def cmd_checkpoints(args: argparse.Namespace) -> None:
     bad = 0
     for name, manifest, problem in registry.check_all():
         if manifest is not None:
-            print(f"ok     {name:<16} {manifest.steps:>6} steps  {manifest.wall_seconds / 60:6.1f} min  {manifest.hardware}")
+            print(
+                f"ok     {name:<16} {manifest.steps:>6} steps  {manifest.wall_seconds / 60:6.1f} min  {manifest.hardware}"
+            )
         else:
             bad += 1
             print(f"BROKEN {name:<16} {problem}")

@@ -19,6 +19,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+from torch.nn.utils.parametrizations import spectral_norm
 
 from painters import fit, world
 from painters.nn import TextEncoder, prompt_tokens, to_pixels
@@ -35,6 +36,8 @@ class Config:
     vq_width: int = 48
     vq_steps: int = 2500
     edge_weight: float = 1.0  # the tokenizer also matches pixel-to-pixel differences: sharper patches
+    adversarial: float = 0.1  # weight of a patch critic's verdict on the rebuilds (VQGAN): crisp, not averaged
+    adversarial_start: int = 800  # tokenizer steps before the critic's verdict counts
     dim: int = 128  # transformer width
     layers: int = 4
     heads: int = 4
@@ -54,7 +57,10 @@ class Config:
 
     @classmethod
     def tiny(cls) -> Config:
-        return cls(codebook=16, code_dim=8, vq_width=16, vq_steps=20, dim=32, layers=1, heads=2, steps=30, batch=16)
+        return cls(
+            codebook=16, code_dim=8, vq_width=16, vq_steps=20, adversarial_start=10, dim=32, layers=1, heads=2,
+            steps=30, batch=16,
+        )  # fmt: skip
 
 
 # --- the tokenizer ------------------------------------------------------------------------------
@@ -93,6 +99,22 @@ class Tokenizer(nn.Module):
         """Token ids (B, 64) to an image (B, 3, 32, 32) in [-1, 1] (unclamped)."""
         q = self.codebook(ids).view(len(ids), GRID, GRID, -1).permute(0, 3, 1, 2)
         return self.decoder(q)
+
+
+class PatchCritic(nn.Module):
+    """A small critic that scores every 8x8-pixel patch of a picture (real: high), used only
+    while the tokenizer trains: its verdict penalises rebuilds that average edges into blur."""
+
+    def __init__(self, width: int = 32) -> None:
+        super().__init__()
+        self.body = nn.Sequential(
+            spectral_norm(nn.Conv2d(3, width, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),  # (B, w, 16, 16)
+            spectral_norm(nn.Conv2d(width, 2 * width, 4, stride=2, padding=1)), nn.LeakyReLU(0.2),  # (B, 2w, 8, 8)
+            spectral_norm(nn.Conv2d(2 * width, 1, 3, padding=1)),  # (B, 1, 8, 8): one score per patch
+        )  # fmt: skip
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.body(x)
 
 
 # --- the transformer ---------------------------------------------------------------------------
@@ -163,14 +185,16 @@ def build(config: Config) -> Painter:
 
 
 # --8<-- [start:vq_loss]
-def vq_loss(tokenizer: Tokenizer, x: torch.Tensor, edge_weight: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+def vq_loss(
+    tokenizer: Tokenizer, x: torch.Tensor, edge_weight: float = 0.0
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """The VQ-VAE objective: rebuild x through the nearest codes, move the codes towards the
     encoder's outputs, and commit the encoder to its codes; the straight-through estimator
     carries the decoder's gradient past the (not differentiable) nearest-code lookup.
 
     With edge_weight > 0 the rebuild must also match the differences between neighbouring
-    pixels: plain L1 alone lets the decoder average edges away into blur. Returns the loss and
-    the L1 rebuild error."""
+    pixels: plain L1 alone lets the decoder average edges away into blur. Returns the loss, the
+    L1 rebuild error and the rebuilt pictures."""
     ids, h = tokenizer.encode(x)
     q = tokenizer.codebook(ids).view(len(x), GRID, GRID, -1).permute(0, 3, 1, 2)
     codebook_loss = F.mse_loss(q, h.detach())  # ||sg[h] - e||^2: codes move to the encoder
@@ -179,14 +203,25 @@ def vq_loss(tokenizer: Tokenizer, x: torch.Tensor, edge_weight: float = 0.0) -> 
     rebuilt = tokenizer.decoder(q)
     recon = F.l1_loss(rebuilt, x)
     edges = F.l1_loss(rebuilt.diff(dim=2), x.diff(dim=2)) + F.l1_loss(rebuilt.diff(dim=3), x.diff(dim=3))
-    return recon + edge_weight * edges + codebook_loss + 0.25 * commitment, recon
+    return recon + edge_weight * edges + codebook_loss + 0.25 * commitment, recon, rebuilt
+
+
+def patch_hinge_losses(
+    critic: PatchCritic, real: torch.Tensor, rebuilt: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The VQGAN contest (Esser et al., 2021), hinge form: the critic's loss (real patches above
+    +1, rebuilt ones below -1) and the tokenizer's (raise the critic's score of its rebuilds)."""
+    critic_loss = F.relu(1 - critic(real)).mean() + F.relu(1 + critic(rebuilt.detach())).mean()
+    return critic_loss, -critic(rebuilt).mean()
 
 
 # --8<-- [end:vq_loss]
 
 
 # --8<-- [start:next_token_loss]
-def next_token_loss(model: Painter, codes: torch.Tensor, tokens: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+def next_token_loss(
+    model: Painter, codes: torch.Tensor, tokens: torch.Tensor, generator: torch.Generator
+) -> torch.Tensor:
     """-log p(z | prompt) = -sum_i log p(z_i | z_<i, prompt), averaged per token: cross-entropy
     of each position's prediction with the token that is really there (teacher forcing).
     Some captions are replaced by "no prompt" (drop_prompt), for guidance."""
@@ -234,7 +269,7 @@ def sample_tokens(
     caches: list[dict[str, torch.Tensor]] = [{} for _ in model.blocks]
     x = start[:, None]
     for i in range(length):
-        if use_cache:
+        if use_cache:  # noqa: SIM108 (the two ways read better apart)
             logits = model.step(x, caches)
         else:
             logits = model.logits(start, torch.cat([ids, ids]))[:, -1]
@@ -312,12 +347,22 @@ def train(
     model = build(config).to(device)
     vq = model.tokenizer
     vq_opt = torch.optim.AdamW(vq.parameters(), lr=config.lr * 2, weight_decay=0.0)
+    critic = PatchCritic().to(device)  # trains beside the tokenizer, then is thrown away
+    critic_opt = torch.optim.Adam(critic.parameters(), lr=2e-4, betas=(0.5, 0.9))
 
     def vq_step(i: int, batch: fit.Batch) -> dict[str, float]:
-        loss, recon = vq_loss(vq, batch.images, config.edge_weight)
+        loss, recon, rebuilt = vq_loss(vq, batch.images, config.edge_weight)
+        contest = config.adversarial > 0 and i >= config.adversarial_start
+        if contest:
+            critic_loss, fool = patch_hinge_losses(critic, batch.images, rebuilt)
+            loss = loss + config.adversarial * fool
         vq_opt.zero_grad(set_to_none=True)
         loss.backward()
         vq_opt.step()
+        if contest:
+            critic_opt.zero_grad(set_to_none=True)
+            critic_loss.backward()
+            critic_opt.step()
         if i % 100 == 0:  # restart dead codes at random encoder outputs, so the codebook is used
             with torch.no_grad():
                 ids, h = vq.encode(batch.images)

@@ -78,7 +78,8 @@ def _folded_code(source: str, md: Any) -> str:
     code = MarkdownConverter(md).convert(code_block("python", shown.strip("\n")))
     name = _snippet_of(source)
     label = f"Show the code (<code>{html.escape(name)}</code>)" if name.startswith("snippets/") else "Show the code"
-    return f'<details class="painters-code"><summary>{label}</summary>{code}</details>'
+    # Closed until asked for, and out of the search index: a search lands on the prose.
+    return f'<details class="painters-code" data-search-exclude><summary>{label}</summary>{code}</details>'
 
 
 class _Warnings(logging.Handler):

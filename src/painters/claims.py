@@ -219,22 +219,20 @@ def _vae_smooth() -> Verdict:
 
 
 def _vae_small() -> Verdict:
-    from painters import vae
+    from painters import judge, vae
 
     model, manifest = registry.load_model("vae")
     latent = int(manifest.config["latent_dim"])
     pixels = world.SIZE * world.SIZE * 3
-    scenes = world.TRAIN_SCENES
-    real = metrics.reference(scenes, 4, seed=5000)
-    prompts = [s.prompt for s in scenes for _ in range(4)]
-    rebuilt = vae.reconstruct(model, real, prompts)
-    from painters import judge
-
+    scenes, n = world.TRAIN_SCENES, 4
+    real = metrics.reference(scenes, n, seed=5000)
+    rebuilt = vae.reconstruct(model, real, [s.prompt for s in scenes for _ in range(n)])
     readings = judge.read(rebuilt)
-    match = float(
-        np.mean([metrics.prompt_match(rebuilt[i * 4 : (i + 1) * 4], s, metrics.scene_readings(readings, i, 4))["all four"]
-                 for i, s in enumerate(scenes)])  # fmt: skip
-    )
+    per_scene = [
+        metrics.prompt_match(rebuilt[i * n : (i + 1) * n], s, metrics.scene_readings(readings, i, n))["all four"]
+        for i, s in enumerate(scenes)
+    ]
+    match = float(np.mean(per_scene))
     holds = latent * 10 <= pixels and match >= 0.8
     measured = (
         f"{latent} latent numbers per picture against {pixels} pixel values ({pixels / latent:.0f} times fewer); "
@@ -362,7 +360,7 @@ def _ar_time_grows() -> Verdict:
     ms = {k: f"{v * 1000 / 8:.1f} ms" for k, v in t.seconds.items()}
     measured = (
         f'<span class="measured">per picture: 16 tokens {ms["16"]}, 32 tokens {ms["32"]}, 64 tokens {ms["64"]}</span>'
-        f" ({html.escape(t.where())}); each token is one pass of the transformer, in a row"
+        f" ({t.where()}); each token is one pass of the transformer, in a row"
     )
     because = (
         f"64 tokens take at least {TIME_MARGIN:g} times as long as 16 (the margin this verdict needs; timings "

@@ -66,6 +66,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from painters import registry, store, world
+from painters.autoregressive import GRID, LENGTH, Block
 
 EXPORT_DIR = store.REPO_DIR / ".cache" / "onnx"
 #: What the site needs of onnxruntime-web: its wasm-only ES module, and the Emscripten loader and
@@ -245,7 +246,7 @@ class ArStep(nn.Module):
 
 
 def _cached_block(
-    block: nn.Module, x: torch.Tensor, past_k: torch.Tensor, past_v: torch.Tensor
+    block: Block, x: torch.Tensor, past_k: torch.Tensor, past_v: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """autoregressive.Block.forward with a cache, for one new position, in traceable form.
 
@@ -270,8 +271,6 @@ class ArDecoder(nn.Module):
         self.tokenizer = model.tokenizer
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        from painters.autoregressive import GRID
-
         images = self.tokenizer.decode(ids)
         m = F.interpolate(mask.view(-1, 1, GRID, GRID), scale_factor=float(world.SIZE // GRID), mode="nearest")
         return images * m
@@ -282,8 +281,6 @@ def _ar_cache_names(model: Any, kind: str) -> list[str]:
 
 
 def _ar_graphs(model: Any) -> list[Graph]:
-    from painters.autoregressive import LENGTH
-
     c = model.config
     head = c.dim // c.heads
     past = {name: torch.randn(2, c.heads, 3, head) for name in _ar_cache_names(model, "past")}
@@ -307,8 +304,6 @@ def _ar_graphs(model: Any) -> list[Graph]:
 
 
 def _ar_settings(model: Any) -> dict[str, Any]:
-    from painters.autoregressive import GRID, LENGTH
-
     c = model.config
     return {
         "codebook": c.codebook,

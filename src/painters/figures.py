@@ -53,6 +53,11 @@ def tile(images: np.ndarray, columns: int, gap: int = 1, background: int = 255) 
     return out
 
 
+#: A grid whose rows are wider than this (in the pictures' own pixels) is drawn at 2x on a wide
+#: screen too: at 3x, eight pictures and their labels would not fit Material's text column.
+WIDE_GRID = 224
+
+
 def image_grid(
     images: np.ndarray,
     alt: str,
@@ -64,10 +69,11 @@ def image_grid(
 ) -> str:
     """A grid of 32x32 pictures, pixels kept crisp, with alt text.
 
-    Each row is one image drawn at a whole-number scale (3x on a wide screen, 2x on a phone, set
-    by the stylesheet from --w, the row's width in pixels): a grid wider than the page scrolls
-    sideways instead of shrinking its pixels away. With row_labels, each row names what it is
-    (a painter, a prompt) beside it, and the alt text says it too.
+    Each row is one image drawn at a whole-number scale (3x on a wide screen, 2x for a row wider
+    than WIDE_GRID pixels and on a phone; the stylesheet reads --w, the row's width in pixels):
+    a grid wider than the page scrolls sideways, with a cue at the edge, instead of shrinking
+    its pixels away. With row_labels, each row names what it is (a painter, a prompt) beside it,
+    and the alt text says it too. The grid's labels are kept out of the search index.
     """
     if not alt or alt.lower().startswith(("figure", "image")):
         raise ValueError("alt text must say what the figure shows")
@@ -75,8 +81,10 @@ def image_grid(
     if row_labels is not None and len(row_labels) != n_rows:
         raise ValueError(f"{len(row_labels)} row labels for {n_rows} rows")
     rows = []
+    widest = 0
     for r in range(n_rows):
         picture = tile(images[r * columns : (r + 1) * columns], columns)
+        widest = max(widest, picture.shape[1])
         label = row_labels[r] if row_labels is not None else None
         row_alt = f"{alt}: {label}" if label else (alt if n_rows == 1 else f"{alt}, row {r + 1} of {n_rows}")
         img = (
@@ -88,14 +96,26 @@ def image_grid(
     top = ""
     if column_labels is not None:
         corner = "<td></td>" if row_labels is not None else ""
-        top = f'<thead><tr>{corner}<td class="painters-columns">{" · ".join(map(html.escape, column_labels))}</td></tr></thead>'
+        names = " · ".join(map(html.escape, column_labels))
+        top = f'<thead><tr>{corner}<td class="painters-columns">{names}</td></tr></thead>'
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
-    grid = f'<div class="painters-grid"><table>{top}<tbody>{"".join(rows)}</tbody></table></div>'
+    kind = "painters-grid painters-scroll" + (" painters-grid--wide" if widest > WIDE_GRID else "")
+    body = f'<table class="painters-rows">{top}<tbody>{"".join(rows)}</tbody></table>'
+    grid = f'<div class="{kind}" data-search-exclude>{body}</div>'
     return f'<figure class="painters-figure">{grid}{cap}</figure>'
 
 
-def table(rows: Sequence[Sequence[object]], header: Sequence[str], *, caption: str | None = None) -> str:
-    """A plain HTML table; floats are shown with 2 decimals, everything else as str()."""
+def table(
+    rows: Sequence[Sequence[object]],
+    header: Sequence[str],
+    *,
+    caption: str | None = None,
+    searchable: bool = False,
+) -> str:
+    """A plain HTML table; floats are shown with 2 decimals, everything else as str().
+
+    Kept out of the site's search index unless searchable=True: a search for an idea should
+    land on the prose that explains it, not on a table of numbers that names it."""
 
     def cell(v: object) -> str:
         if isinstance(v, Html):
@@ -107,7 +127,8 @@ def table(rows: Sequence[Sequence[object]], header: Sequence[str], *, caption: s
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    exclude = "" if searchable else " data-search-exclude"
+    return f"<table{exclude}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def percent(x: float) -> str:
@@ -133,7 +154,8 @@ def svg_chart(figure: object, alt: str, *, from_timings: bool = False) -> str:
     svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
     svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" class="chart" ', 1)
+    # data-search-exclude: tick labels and legends stay out of the search index (the alt text says it)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" class="chart" data-search-exclude ', 1)
     return f'<figure class="painters-figure chart{" measured" if from_timings else ""}">{svg}</figure>'
 
 

@@ -89,7 +89,9 @@ class Codes:
 
     def __init__(self, codes: torch.Tensor, tokens: torch.Tensor) -> None:
         if codes.dtype != torch.int64 or codes.ndim != 2 or len(codes) != len(tokens):
-            raise ValueError(f"codes must be (N, length) int64 beside N captions, got {codes.dtype} {tuple(codes.shape)}")
+            raise ValueError(
+                f"codes must be (N, length) int64 beside N captions, got {codes.dtype} {tuple(codes.shape)}"
+            )
         self.codes, self.tokens = codes, tokens
 
     def __len__(self) -> int:
@@ -158,6 +160,8 @@ def fit(
     log_every: int = 10,
 ) -> dict[str, list[float]]:
     """Run `steps` training steps; return each loss averaged over every `log_every` steps."""
+    if steps < 1:
+        raise ValueError(f"steps={steps}: train for at least one step")
     history: dict[str, list[float]] = {}
     window: dict[str, list[float]] = {}
     bar = tqdm(total=steps, desc=desc, disable=not progress, unit="step", dynamic_ncols=True, position=BAR_POSITION)
@@ -189,4 +193,3 @@ def ema_update(average: nn.Module, model: nn.Module, decay: float, step: int) ->
         p_avg.lerp_(p, 1 - d)
     for b_avg, b in zip(average.buffers(), model.buffers(), strict=True):
         b_avg.copy_(b)
-

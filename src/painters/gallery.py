@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import json
 import os
 import time
@@ -112,9 +113,12 @@ class Timings:
         return self.seconds[a] / self.seconds[b]
 
     def where(self) -> str:
-        """'AMD EPYC, 2 cores, torch using 1 thread(s); load average 0.4; minimum of 5 interleaved runs'"""
+        """Where and how these were timed, as HTML: 'AMD EPYC, 2 cores, torch using 1 thread(s);
+        load average 0.4 when timed; minimum of 5 interleaved runs after a warm-up' (the load
+        average is marked as measured: it differs from one build to the next)."""
+        load = f'<span class="measured">{self.load_average:.1f}</span>'
         return (
-            f"{self.machine}; load average {self.load_average:.1f} when timed; "
+            f"{html.escape(self.machine)}; load average {load} when timed; "
             f"minimum of {self.repeats} interleaved runs after a warm-up"
         )
 

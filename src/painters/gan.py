@@ -95,7 +95,11 @@ class Generator(nn.Module):
         self.stem = nn.Linear(cond, 4 * w * 4 * 4)
         self.norms = nn.ModuleList([ConditionalNorm(ch, cond) for ch in (4 * w, 2 * w, w, c.g_full)])
         self.convs = nn.ModuleList(
-            [nn.Conv2d(4 * w, 2 * w, 3, padding=1), nn.Conv2d(2 * w, w, 3, padding=1), nn.Conv2d(w, c.g_full, 3, padding=1)]
+            [
+                nn.Conv2d(4 * w, 2 * w, 3, padding=1),
+                nn.Conv2d(2 * w, w, 3, padding=1),
+                nn.Conv2d(w, c.g_full, 3, padding=1),
+            ]
         )
         self.to_rgb = nn.Conv2d(c.g_full, 3, 3, padding=1)
 

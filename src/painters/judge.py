@@ -53,6 +53,9 @@ class Config:
 class Judge(nn.Module):
     """PixelUnshuffle stem (32x32 to 16x16), three conv stages, a feature vector, five heads."""
 
+    layout_mean: torch.Tensor
+    layout_std: torch.Tensor
+
     def __init__(self, config: Config) -> None:
         super().__init__()
         w = config.width
@@ -175,7 +178,9 @@ def judge_loss(model: Judge, real: torch.Tensor, fake: torch.Tensor, batch: fit.
     is_scene = torch.cat([torch.ones(n), torch.zeros(len(fake))]).long().to(real.device)
     loss = F.cross_entropy(logits["scene"], is_scene)
     for j, name in enumerate(HEADS):
-        loss = loss + F.cross_entropy(logits[name][:n], batch.labels[:, j], ignore_index=IGNORE)
+        labels = batch.labels[:, j]
+        if (labels != IGNORE).any():  # (a batch of empty scenes only has no colour to learn)
+            loss = loss + F.cross_entropy(logits[name][:n], labels, ignore_index=IGNORE)
     target = (batch.layouts - model.layout_mean) / model.layout_std
     known = ~target.isnan()
     return loss + F.mse_loss(logits["layout"][:n][known], target[known])

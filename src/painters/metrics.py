@@ -161,7 +161,10 @@ def compare(fakes: np.ndarray, reals: np.ndarray, scenes: Sequence[world.Scene])
 
     precision, recall = precision_recall(rr.features, fr.features)
     layout_cover = np.mean(
-        [coverage(rr.layout_scores[i * n : (i + 1) * n], fr.layout_scores[i * n : (i + 1) * n]) for i in range(len(scenes))]
+        [
+            coverage(rr.layout_scores[i * n : (i + 1) * n], fr.layout_scores[i * n : (i + 1) * n])
+            for i in range(len(scenes))
+        ]
     )
     return Measurement(
         prompt_match={k: float(np.mean([m[k] for m in matches])) for k in matches[0]},
@@ -196,7 +199,9 @@ def groups() -> dict[str, tuple[tuple[world.Scene, ...], int]]:
     return {"trained": (world.TRAIN_SCENES, SAMPLES_PER_SCENE), "held_out": (world.HELD_OUT, HELD_OUT_SAMPLES)}
 
 
-def measure(paint: Painting, reals: Callable[[Sequence[world.Scene], int], np.ndarray] = reference) -> dict[str, Measurement]:
+def measure(
+    paint: Painting, reals: Callable[[Sequence[world.Scene], int], np.ndarray] = reference
+) -> dict[str, Measurement]:
     """A painter on the whole world: {"trained": ..., "held_out": ...}."""
     out = {}
     for group, (scenes, n) in groups().items():

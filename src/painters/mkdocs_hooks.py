@@ -154,11 +154,14 @@ _COPY_BUTTON = re.compile(r'<clipboard-copy ,="" aria-label=')
 
 
 def move_styles(html_text: str, page_dir: str, site_dir: str) -> str:
-    """Replace the page's <style> blocks with a link to one stylesheet holding them all."""
+    """Replace the page's <style> blocks with a link to one stylesheet holding the rules it uses.
+
+    nbconvert's ~590 kB of JupyterLab CSS is trimmed to the rules whose selectors could match
+    this page (trim_css): the labs are built by one template, so they share one small file."""
     blocks = [m[1] for m in _STYLE.finditer(html_text) if not m[1].lstrip().startswith("[")]
     if not blocks:
         return html_text
-    css = "\n".join(block.strip() for block in blocks) + "\n"
+    css = trim_css("\n".join(block.strip() for block in blocks) + "\n", classes_in(html_text))
     name = f"assets/stylesheets/notebook-{hashlib.sha256(css.encode()).hexdigest()[:12]}.css"
     target = Path(site_dir) / name
     if not target.exists():
@@ -173,6 +176,113 @@ def move_styles(html_text: str, page_dir: str, site_dir: str) -> str:
         return out
 
     return _STYLE.sub(replace, html_text)
+
+
+_CLASS_ATTR = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
+_CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+
+
+def classes_in(html_text: str) -> set[str]:
+    """Every class name used in a page's markup (outside its <style> blocks)."""
+    markup = _STYLE.sub("", html_text)
+    return {name for m in _CLASS_ATTR.finditer(markup) for name in (m[1] or m[2] or m[3] or "").split()}
+
+
+def trim_css(css: str, classes: set[str]) -> str:
+    """The rules of `css` that can match a page whose markup uses `classes`.
+
+    A selector that requires a class the page does not use cannot match anything on it, so it
+    is dropped from its rule, and a rule left without selectors goes. Selectors that name no class
+    (`:root` and its variables, `body`, `[data-jp-theme-light]`) are kept, as are at-rules
+    without a block of rules inside (@import, @font-face, @keyframes); @media and @supports
+    blocks are trimmed inside, and dropped when nothing is left in them. Comments go."""
+    out: list[str] = []
+    for prelude, body in _css_rules(_CSS_COMMENT.sub("", css)):
+        if body is None:
+            out.append(prelude + ";")
+        elif prelude.startswith("@"):
+            if re.match(r"@(media|supports|layer|container)\b", prelude):
+                inner = trim_css(body, classes)
+                if inner.strip():
+                    out.append(f"{prelude} {{\n{inner}}}")
+            else:
+                out.append(f"{prelude} {{{body}}}")
+        else:
+            selectors = [
+                s.strip()
+                for s in _split_selectors(prelude)
+                if s.strip() and set(_CSS_CLASS.findall(_required_part(s))) <= classes
+            ]
+            if selectors:
+                out.append(f"{', '.join(selectors)} {{{body}}}")
+    return "".join(rule + "\n" for rule in out)
+
+
+def _css_rules(css: str) -> list[tuple[str, str | None]]:
+    """Top-level (prelude, body) pairs of a stylesheet; body None for a statement (`@import x;`)."""
+    rules: list[tuple[str, str | None]] = []
+    i, n, start = 0, len(css), 0
+    while i < n:
+        c = css[i]
+        if c in "\"'":
+            i = _skip_string(css, i)
+            continue
+        if c == ";":
+            if css[start:i].strip():
+                rules.append((css[start:i].strip(), None))
+            start = i + 1
+        elif c == "{":
+            depth, j = 1, i + 1
+            while j < n and depth:
+                if css[j] in "\"'":
+                    j = _skip_string(css, j)
+                    continue
+                depth += {"{": 1, "}": -1}.get(css[j], 0)
+                j += 1
+            rules.append((css[start:i].strip(), css[i + 1 : j - 1]))
+            start = i = j
+            continue
+        i += 1
+    return rules
+
+
+def _skip_string(text: str, i: int) -> int:
+    """The index just past the quoted string that starts at text[i]."""
+    quote, j = text[i], i + 1
+    while j < len(text) and text[j] != quote:
+        j += 2 if text[j] == "\\" else 1
+    return j + 1
+
+
+def _required_part(selector: str) -> str:
+    """What a selector requires of the markup: without its quoted attribute values
+    (`[href$=".css"]` names no class) and without the arguments of :not(...), :is(...) and the
+    like (`.cell:not(.hidden)` matches where no element is .hidden)."""
+    selector = re.sub(r"\"[^\"]*\"|'[^']*'", "", selector)
+    while (shorter := re.sub(r"\([^()]*\)", "", selector)) != selector:
+        selector = shorter
+    return selector
+
+
+def _split_selectors(prelude: str) -> list[str]:
+    """A selector list split at its top-level commas (not those inside :is(...) or strings)."""
+    parts, depth, current, i = [], 0, "", 0
+    while i < len(prelude):
+        c = prelude[i]
+        if c in "\"'":
+            j = _skip_string(prelude, i)
+            current += prelude[i:j]
+            i = j
+            continue
+        depth += {"(": 1, ")": -1, "[": 1, "]": -1}.get(c, 0)
+        if c == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += c
+        i += 1
+    return [*parts, current]
 
 
 def strip_external_scripts(html: str) -> str:

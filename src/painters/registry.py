@@ -117,8 +117,10 @@ def module(name: str) -> ModuleType:
     mod = importlib.import_module(f"painters.{family.name}")
     needed = ["Config", "build", "train"] + (["sample_images", "network_passes"] if family.paints else [])
     missing = [attr for attr in needed if not callable(getattr(mod, attr, None))]
-    if missing or not callable(getattr(getattr(mod, "Config", None), "tiny", None)):
-        raise TypeError(f"painters.{name} does not keep the family contract: missing {missing or ['Config.tiny']}")
+    if not callable(getattr(getattr(mod, "Config", None), "tiny", None)):
+        missing.append("Config.tiny")
+    if missing:
+        raise TypeError(f"painters.{name} does not keep the family contract: missing {missing}")
     return mod
 
 
@@ -219,8 +221,10 @@ def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> t
         model = module(family).build(config_of(family, manifest.config))
         model.load_state_dict(weights)
     except (ValueError, TypeError, RuntimeError) as error:
-        first = str(error).strip().splitlines()[0]
-        raise store.CheckpointError(f"checkpoint {name!r} does not fit its model ({first}); {fix(manifest)}") from None
+        # torch's first line only says "Error(s) in loading state_dict for X:"; the next one says which
+        lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+        detail = " ".join(lines[:2])[:300]
+        raise store.CheckpointError(f"checkpoint {name!r} does not fit its model ({detail}); {fix(manifest)}") from None
     return model.eval(), manifest
 
 
@@ -235,7 +239,7 @@ def _checked_hash(name: str) -> Any:
 
 def network_passes(name: str) -> int:
     """How many network passes in a row one picture of a committed painter costs."""
-    model, manifest = load_model(name)
+    _, manifest = load_model(name)
     family = family_of(name)
     return int(painter(family).network_passes(config_of(family, manifest.config)))
 

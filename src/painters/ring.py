@@ -14,6 +14,7 @@ is collapse; few samples on any blob is a generator that never settled.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,7 +121,7 @@ def covered_over_time(run: Run) -> list[tuple[int, tuple[int, ...]]]:
 def hops(run: Run) -> int:
     """How often the set of blobs the samples cover changes from one tenth of training to the next."""
     covered = [blobs for _, blobs in covered_over_time(run)]
-    return sum(a != b for a, b in zip(covered, covered[1:], strict=False))
+    return sum(a != b for a, b in itertools.pairwise(covered))
 
 
 def most_collapsed(runs: list[Run]) -> Run:
@@ -144,7 +145,7 @@ def runs(setting: Setting, seeds: tuple[int, ...] = SEEDS) -> list[Run]:
     out = []
     for seed in seeds:
         key = hashlib.sha256(code + json.dumps([dataclasses.asdict(setting), seed]).encode()).hexdigest()[:24]
-        n = len(range(0, setting.steps, max(1, setting.steps // 10)))
+        n = setting.steps // max(1, setting.steps // 10)  # snapshots: one every tenth, as train() takes them
         shapes = {
             "samples": ((1024, 2), "float32"),
             "real": ((1024, 2), "float64"),

@@ -151,12 +151,14 @@ def score_rows(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS) -> li
 
 
 def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS, *, timed: bool = False) -> str:
-    """An HTML table showing, for each family, every weighted term and the total.
+    """An HTML table showing, for each family, its total and every weighted term.
 
-    The highest total is marked in bold. Cells read ``0.35 × 8 = 2.80`` so the table is the
-    computation, not only its result. The table comes wrapped in a ``<div>`` that scrolls
-    sideways on narrow screens. timed=True marks the cells that depend on a time measured
-    during the build (time, speed score, total) as such, for the determinism check.
+    Family and Total come first, so the answer reads at any width; the terms follow, each cell
+    reading ``0.35 × 8 = 2.80`` so the table is the computation, not only its result. The
+    highest total is marked in bold. The table is its own single scroll box (a focusable,
+    labelled region; the stylesheet pins the family column while the terms scroll under it on a
+    phone), and stays out of the search index. timed=True marks the cells that depend on a time
+    measured during the build (time, speed score, total) as such, for the determinism check.
     """
     scored = score_rows(rows, weights)
     if not scored:
@@ -164,12 +166,12 @@ def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS,
     best = max(breakdown.total for _, breakdown in scored)
     header = (
         "<thead><tr><th>Family</th>"
+        "<th>Total</th>"
         f"<th>Sharpness × {weights.sharpness:.2f}</th>"
         f"<th>Prompt match × {weights.prompt_match:.2f}</th>"
         f"<th>Diversity × {weights.diversity:.2f}</th>"
         "<th>Time (s)</th>"
-        f"<th>Speed score × {weights.speed:.2f}</th>"
-        "<th>Total</th></tr></thead>"
+        f"<th>Speed score × {weights.speed:.2f}</th></tr></thead>"
     )
     body = []
     for row, b in scored:
@@ -183,19 +185,22 @@ def score_table_html(rows: Iterable[Ratings], weights: Weights = LESSON_WEIGHTS,
         body.append(
             "<tr>"
             f"<td>{html.escape(row.family)}</td>"
+            f"<td>{total}</td>"
             f"<td>{_term(weights.sharpness, row.sharpness, b.sharpness_term)}</td>"
             f"<td>{_term(weights.prompt_match, row.prompt_match, b.prompt_match_term)}</td>"
             f"<td>{_term(weights.diversity, row.diversity, b.diversity_term)}</td>"
             f"<td>{seconds}</td>"
             f"<td>{speed}</td>"
-            f"<td>{total}</td>"
             "</tr>"
         )
-    # A plain <table> so the theme styles it like every other table; the wrapper scrolls
-    # sideways on a phone so the page itself never does.
-    table = f"<table>{header}<tbody>{''.join(body)}</tbody></table>"
-    label = "Score table: each family's weighted terms and total"
-    return f'<div class="painters-score" tabindex="0" role="region" aria-label="{label}">{table}</div>'
+    # The table has a class, so Material neither wraps it in a second scroll box nor styles it
+    # (extra.css does); the wrapper is the one box that scrolls sideways on a phone.
+    table = f'<table class="painters-table">{header}<tbody>{"".join(body)}</tbody></table>'
+    label = "Score table: each family's total and weighted terms"
+    return (
+        f'<div class="painters-score painters-scroll" tabindex="0" role="region" aria-label="{label}" '
+        f"data-search-exclude>{table}</div>"
+    )
 
 
 def _term(weight: float, value: float, term: float, value_text: str | None = None) -> str:

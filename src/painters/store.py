@@ -267,7 +267,7 @@ def load_checkpoint(
     registry knows which files); `fix(manifest)` says how to rebuild it.
     """
     folder = checkpoints_dir(directory)
-    weights_path, manifest_path, _ = _paths(name, folder)
+    weights_path, _, _ = _paths(name, folder)
     manifest = read_manifest(name, folder, fix=fix(None))
     rebuild = fix(manifest)
     restore = f"`git checkout -- checkpoints/{weights_path.name}`"

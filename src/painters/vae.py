@@ -304,7 +304,12 @@ def train(
         loss.backward()
         optimizer.step()
         schedule.step()
-        return {"loss": loss.item(), "recon": terms["recon"].item(), "kl": terms["kl"].item(), "mse": terms["mse"].item()}
+        return {
+            "loss": loss.item(),
+            "recon": terms["recon"].item(),
+            "kl": terms["kl"].item(),
+            "mse": terms["mse"].item(),
+        }
 
     history = fit.fit(
         step, fit.Pictures(data, device), steps=config.steps, batch_size=config.batch, generator=generator,

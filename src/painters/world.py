@@ -17,7 +17,7 @@ import difflib
 import hashlib
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -322,7 +322,7 @@ def _plan(scene: Scene, rng: np.random.Generator, with_object: bool) -> _Plan:
         ]
     else:
         dots = [(rng.uniform(horizon + 2, SIZE), rng.uniform(0, SIZE), 0.0) for _ in range(int(rng.integers(1, 3)))]
-    plan = _Plan(scene, with_object, horizon, tuple(map(float, sky)), moon_side, specks, ground, dots,
+    plan = _Plan(scene, with_object, horizon, (float(sky[0]), float(sky[1]), float(sky[2])), moon_side, specks, ground, dots,
                  rng.normal(0, GRAIN, (SIZE, SIZE)).astype(np.float32))  # fmt: skip
     if with_object:
         plan.size = float(rng.uniform(0.85, 1.15))
@@ -335,6 +335,11 @@ def _plan(scene: Scene, rng: np.random.Generator, with_object: bool) -> _Plan:
 
 
 _Y, _X = np.meshgrid(np.arange(SIZE, dtype=np.float32) + 0.5, np.arange(SIZE, dtype=np.float32) + 0.5, indexing="ij")
+
+
+def _c(rgb: Iterable[float]) -> np.ndarray:
+    """A colour (or any few numbers) as a float32 array."""
+    return np.asarray(tuple(rgb), dtype=np.float32)
 
 
 def _col(values: Iterable[float]) -> np.ndarray:
@@ -395,21 +400,21 @@ def _paint_sky(layer: _Layer, plans: list[_Plan]) -> None:
     layer.rgb[:] = top * (1 - t) + low * t
     sy, sx, r = (_col(p.sky[i] for p in plans) for i in range(3))
     if time_of_day == "noon":
-        layer.paint(_disc(sy, sx, r), np.float32((1.0, 0.97, 0.70)))
+        layer.paint(_disc(sy, sx, r), _c((1.0, 0.97, 0.70)))
         for k in range(max(len(p.specks) for p in plans)):  # a cloud or two
             here = _col(k < len(p.specks) for p in plans)
             cy, cx = (_col(p.specks[k][i] if k < len(p.specks) else -99.0 for p in plans) for i in (0, 1))
             puff = np.maximum(_disc(cy, cx, 1.6), _disc(cy + 0.6, cx + 2.0, 1.4))
-            layer.paint(0.85 * here * puff, np.float32((0.97, 0.98, 1.0)))
+            layer.paint(0.85 * here * puff, _c((0.97, 0.98, 1.0)))
     elif time_of_day == "sunset":
-        layer.paint(_disc(sy, sx, r), np.float32((1.0, 0.42, 0.12)))
+        layer.paint(_disc(sy, sx, r), _c((1.0, 0.42, 0.12)))
     else:
         for k in range(max(len(p.specks) for p in plans)):  # stars
             here = _col(k < len(p.specks) for p in plans)
             cy, cx = (_col(p.specks[k][i] if k < len(p.specks) else -99.0 for p in plans) for i in (0, 1))
-            layer.paint(0.8 * here * _disc(cy, cx, 0.5), np.float32((1.0, 1.0, 0.9)))
+            layer.paint(0.8 * here * _disc(cy, cx, 0.5), _c((1.0, 1.0, 0.9)))
         bite = _disc(sy - 0.8, sx + _col(p.moon_side for p in plans), r * 0.85)
-        layer.paint(_disc(sy, sx, r) * (1 - bite), np.float32((0.96, 0.95, 0.80)))
+        layer.paint(_disc(sy, sx, r) * (1 - bite), _c((0.96, 0.95, 0.80)))
 
 
 def _paint_ground(layer: _Layer, plans: list[_Plan]) -> None:
@@ -428,33 +433,35 @@ def _paint_ground(layer: _Layer, plans: list[_Plan]) -> None:
 
     if place == "beach":
         shore = horizon + _col(p.ground["shore"] for p in plans)
-        shore = shore + 0.6 * np.sin(_X * _col(p.ground["frequency"] for p in plans) + _col(p.ground["phase"] for p in plans))
-        layer.paint(below, np.float32((0.10, 0.38, 0.70)) * (1 - 0.3 * depth) * light)
-        sand = (np.float32((0.93, 0.82, 0.55)) * (1 - 0.12 * depth) + grain) * light
+        shore = shore + 0.6 * np.sin(
+            _X * _col(p.ground["frequency"] for p in plans) + _col(p.ground["phase"] for p in plans)
+        )
+        layer.paint(below, _c((0.10, 0.38, 0.70)) * (1 - 0.3 * depth) * light)
+        sand = (_c((0.93, 0.82, 0.55)) * (1 - 0.12 * depth) + grain) * light
         layer.paint(below * _cover(_Y - shore), sand)
         for here, y, x, _ in dots("shells"):
-            layer.paint(here * _disc(y, x, 0.6), np.float32((1.0, 0.93, 0.88)) * light)
+            layer.paint(here * _disc(y, x, 0.6), _c((1.0, 0.93, 0.88)) * light)
     elif place == "meadow":
-        layer.paint(below, (np.float32((0.30, 0.62, 0.22)) * (1 - 0.35 * depth) + grain) * light)
+        layer.paint(below, (_c((0.30, 0.62, 0.22)) * (1 - 0.35 * depth) + grain) * light)
         for here, y, x, white in dots("flowers"):
-            tint = white[..., None] * np.float32((1.0, 1.0, 1.0)) + (1 - white[..., None]) * np.float32((1.0, 0.6, 0.8))
+            tint = white[..., None] * _c((1.0, 1.0, 1.0)) + (1 - white[..., None]) * _c((1.0, 0.6, 0.8))
             layer.paint(here * _disc(y, x, 0.55), tint * light)
     else:
-        layer.paint(below, (np.float32((0.93, 0.95, 1.00)) * (1 - 0.10 * depth) + 0.6 * grain) * light)
+        layer.paint(below, (_c((0.93, 0.95, 1.00)) * (1 - 0.10 * depth) + 0.6 * grain) * light)
         for here, y, x, _ in dots("drifts"):  # drifts with a blue shadow
             drift = _disc(y + 1.5, x, 3.0) * _cover(_Y - y)
-            layer.paint(0.6 * here * drift, np.float32((0.72, 0.80, 0.95)) * light)
+            layer.paint(0.6 * here * drift, _c((0.72, 0.80, 0.95)) * light)
 
 
 def _paint_object(layer: _Layer, plans: list[_Plan]) -> None:
     kind = plans[0].scene.object
     light = _rgb(TIME_LOOK[p.scene.time][3] for p in plans)
     body = _rgb(COLOUR_RGB[p.scene.colour] for p in plans) * light
-    ink = np.float32(INK) * light
+    ink = _c(INK) * light
     s, face = _col(p.size for p in plans), _col(p.facing for p in plans)
     x, base = _col(p.x for p in plans), _col(p.base for p in plans)
     half_width = HALF_WIDTH[kind] * s
-    layer.paint(0.35 * _disc(base, x, half_width) * np.clip(1.5 - np.abs(_Y - base), 0, 1), np.float32((0, 0, 0)))
+    layer.paint(0.35 * _disc(base, x, half_width) * np.clip(1.5 - np.abs(_Y - base), 0, 1), _c((0, 0, 0)))
 
     if kind == "bicycle":
         r = 3.7 * s
@@ -479,11 +486,11 @@ def _paint_object(layer: _Layer, plans: list[_Plan]) -> None:
         layer.paint(_disc(cy, x, r + 0.7), ink)
         layer.paint(_disc(cy, x, r), body)
         layer.paint(0.35 * _disc(cy + 0.4 * r, x + 0.3 * r, 0.55 * r), body * 0.55)
-        layer.paint(0.8 * _disc(cy - 0.4 * r, x - face * 0.35 * r, 0.28 * r), np.float32((1, 1, 1)))
+        layer.paint(0.8 * _disc(cy - 0.4 * r, x - face * 0.35 * r, 0.28 * r), _c((1, 1, 1)))
     elif kind == "boat":
-        top, width = base - 3.2 * s, 7.5 * s
-        layer.paint(_hull(top - 0.7, base + 0.6, x, width + 0.8), ink)
-        layer.paint(_hull(top, base, x, width), body)
+        top, beam = base - 3.2 * s, 7.5 * s
+        layer.paint(_hull(top - 0.7, base + 0.6, x, beam + 0.8), ink)
+        layer.paint(_hull(top, base, x, beam), body)
         mast_x, mast_top = x - face * 1.0 * s, top - 11.0 * s
         layer.paint(_segment((top, mast_x), (mast_top, mast_x), 1.0), ink)
         # the sail: a right triangle between the mast and the boom, its slanted edge anti-aliased
@@ -491,11 +498,11 @@ def _paint_object(layer: _Layer, plans: list[_Plan]) -> None:
         reach = face * (_X - mast_x - face * 0.6)
         slant = ((_Y - mast_top) / height * 6.0 * s - reach) / np.sqrt(1 + (6.0 * s / height) ** 2)
         sail = _cover(np.minimum(np.minimum(_Y - mast_top, top - 1.0 - _Y), np.minimum(reach, slant)))
-        layer.paint(sail, np.float32((0.97, 0.96, 0.90)) * light)
+        layer.paint(sail, _c((0.97, 0.96, 0.90)) * light)
     else:  # tree
         trunk_top = base - 6.0 * s
         layer.paint(_rect(trunk_top, base, x - 1.0 * s - 0.5, x + 1.0 * s + 0.5), ink)
-        layer.paint(_rect(trunk_top, base, x - 1.0 * s, x + 1.0 * s), np.float32((0.45, 0.28, 0.12)) * light)
+        layer.paint(_rect(trunk_top, base, x - 1.0 * s, x + 1.0 * s), _c((0.45, 0.28, 0.12)) * light)
         crown = [(trunk_top - 4.0 * s, x, 4.6 * s)]
         crown += [(trunk_top - 1.8 * s, x + d * 3.2 * s, 3.3 * s) for d in (-1, 1)]
         crown.append((trunk_top - 7.2 * s, x + face * 0.8 * s, 3.2 * s))
@@ -507,13 +514,13 @@ def _paint_object(layer: _Layer, plans: list[_Plan]) -> None:
 def _paint(plans: Sequence[_Plan]) -> np.ndarray:
     """Paint plans into (N, SIZE, SIZE, 3) uint8, a layer at a time for each group of scenes."""
     rgb = np.zeros((len(plans), SIZE, SIZE, 3), dtype=np.float32)
-    stages = (
+    stages: tuple[tuple[Callable[[_Layer, list[_Plan]], None], Callable[[_Plan], str | None]], ...] = (
         (_paint_sky, lambda p: p.scene.time),
         (_paint_ground, lambda p: p.scene.place),
         (_paint_object, lambda p: p.scene.object if p.with_object else None),
     )
     for paint, group in stages:
-        for key in sorted({group(p) for p in plans} - {None}):
+        for key in sorted({k for k in map(group, plans) if k is not None}):
             index = np.array([i for i, p in enumerate(plans) if group(p) == key])
             layer = _Layer(rgb[index])
             paint(layer, [plans[i] for i in index])
