@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Re-run the install when the project's dependencies change.
 STAMP := $(VENV)/.installed
+# The in-page painters' runtime (onnxruntime-web) and the browser gate's tools come from npm.
+NODE_STAMP := node_modules/.installed
 
 export NO_MKDOCS_2_WARNING := 1
 export MPLBACKEND := Agg
@@ -26,12 +28,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[docs,test,dev]'
 	touch $(STAMP)
 
-serve: venv
+serve: venv $(NODE_STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 # Rebuilds only the page you saved (about a second for most pages, instead of every page's code
 # again). A change to a snippet or to src/ is not seen by the page until you save the page too.
-site: venv
+# The build copies the in-page painters' runtime from node_modules (onnxruntime-web, pinned).
+site: venv $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
 test: venv
@@ -64,7 +67,6 @@ bench: venv
 # Node tools come from the `check` extra and package.json.
 .PHONY: check check-tools browser determinism lighthouse
 CHECK_STAMP := $(VENV)/.installed-check
-NODE_STAMP := node_modules/.installed
 DETERMINISM := build/determinism
 
 # The strict build comes before the tests: it samples every painter cold into .cache/, and the

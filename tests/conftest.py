@@ -1,9 +1,15 @@
-"""Fixtures shared by the unit tests."""
+"""Fixtures shared by the unit tests (helpers they use are in tests/support.py)."""
 
 from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 import torch
+from checkpoint_home import use_home
+from support import FAKE_FAMILY, install_family
+
+from painters import judge, metrics, world
 
 
 @pytest.fixture(scope="module")
@@ -13,4 +19,48 @@ def one_thread() -> Iterator[None]:
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project folder of the test's own, its checkpoints folder empty (returned) and its cache
+    folder too, so that no test reads or writes the committed ones."""
+    (tmp_path / "home" / "checkpoints").mkdir(parents=True)
+    return use_home(monkeypatch, tmp_path / "home")
+
+
+@pytest.fixture
+def fake_family(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    """painters.fake, registered as a fifth painting family (undone after the test)."""
+    return install_family(monkeypatch, tmp_path, "fake", FAKE_FAMILY)
+
+
+@pytest.fixture
+def small_protocol(monkeypatch: pytest.MonkeyPatch) -> judge.Judge:
+    """The whole-world protocol cut down to 3 scenes x 4 pictures, read by an untrained tiny
+    judge instead of the committed one: the measurement's plumbing, in a second."""
+    monkeypatch.setattr(
+        metrics, "groups", lambda: {"trained": (world.TRAIN_SCENES[:2], 4), "held_out": (world.HELD_OUT[:1], 4)}
+    )
+    torch.manual_seed(0)
+    model = judge.build(judge.Config.tiny()).eval()
+    monkeypatch.setattr(judge, "load_judge", lambda: model)
+    return model
+
+
+@pytest.fixture(scope="session")
+def tiny_painters(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
+    """(checkpoints folder, export folder): a tiny checkpoint of every painting family, trained
+    in seconds (tests/tiny_painters.py), and their ONNX exports (painters.export)."""
+    from tiny_painters import make
+
+    from painters import export
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    base = tmp_path_factory.mktemp("tiny-painters")
+    checkpoints = make(base / "checkpoints")
+    export.export_all(None, base / "onnx", checkpoints)
+    yield checkpoints, base / "onnx"
     torch.set_num_threads(threads)

@@ -1,73 +1,159 @@
-"""The diffusion painter with a tiny config: shapes, learning, sampling, determinism."""
+"""The diffusion painter with a tiny config: the forward process, v, guidance, DDIM, learning on
+fresh pictures, sampling, determinism."""
+
+from __future__ import annotations
 
 import numpy as np
 import pytest
 import torch
+from support import forward_calls
 
-from painters import diffusion, training, world
+from painters import diffusion, fit, world
+
+CPU = torch.device("cpu")
+PROMPT = world.SHARED_PROMPT
+OTHER = "a blue boat in the snow at night"
+
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def data():
-    return world.make_dataset(256, seed=1)
+def data() -> world.Dataset:
+    return world.make_dataset(256, 1)
 
 
-def test_forward_process_ends_in_noise_and_starts_clean():
-    cfg = diffusion.Config.tiny()
-    assert diffusion.alpha_bar(torch.tensor(0), cfg.timesteps) == pytest.approx(1.0, abs=1e-4)
-    assert diffusion.alpha_bar(torch.tensor(cfg.timesteps), cfg.timesteps) < 1e-3
+@pytest.fixture(scope="module")
+def fresh() -> fit.Batch:
+    """Pictures the painter never trained on (another seed of the world)."""
+    return fit.Pictures(world.make_dataset(128, 99), CPU).take(torch.arange(128))
+
+
+@pytest.fixture(scope="module")
+def trained(data: world.Dataset) -> tuple[diffusion.Painter, dict[str, list[float]]]:
+    return diffusion.train(diffusion.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
+
+
+def tokens_of(*prompts: str) -> torch.Tensor:
+    return torch.tensor([world.encode(p) for p in prompts])
+
+
+def test_the_schedule_runs_from_clean_to_noise() -> None:
+    steps = diffusion.Config.tiny().timesteps
+    ab = diffusion.alpha_bar(torch.arange(steps + 1), steps)
+    assert ab[0].item() == pytest.approx(1.0, abs=1e-4)
+    assert ab[-1].item() < 1e-3
+    assert (ab[1:] <= ab[:-1]).all()  # every step destroys a little more
+
+
+def test_forward_process_ends_in_noise_and_starts_clean() -> None:
+    steps = diffusion.Config.tiny().timesteps
     x0 = torch.zeros(2, 3, 32, 32)
     eps = torch.ones(2, 3, 32, 32)
-    xt = diffusion.q_sample(x0, torch.tensor([0, cfg.timesteps]), eps, cfg.timesteps)
+    xt = diffusion.q_sample(x0, torch.tensor([0, steps]), eps, steps)
     assert xt[0].abs().max() < 1e-2
     assert xt[1].mean() > 0.99
 
 
-def test_loss_falls_within_a_few_dozen_steps(data):
-    generator = training.seed_everything(0)
-    model = diffusion.build(diffusion.Config.tiny())
-    optimizer = torch.optim.Adam(model.net.parameters(), lr=3e-3)
-    batch = next(training.batches(data, 32, generator, torch.device("cpu")))
-    losses = []
-    for _ in range(40):
-        loss = diffusion.loss_on(model, batch.images, batch.tokens, torch.Generator().manual_seed(1))
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        losses.append(loss.item())
-    assert np.mean(losses[-5:]) < 0.7 * np.mean(losses[:5])
+def test_v_gives_back_the_clean_picture_and_the_noise() -> None:
+    steps = diffusion.Config.tiny().timesteps
+    x0, eps = torch.rand(3, 3, 32, 32) * 2 - 1, torch.randn(3, 3, 32, 32)
+    t = torch.tensor([1, 400, 999])
+    xt, v = diffusion.q_sample(x0, t, eps, steps), diffusion.v_target(x0, t, eps, steps)
+    ab = diffusion.alpha_bar(t, steps).view(-1, 1, 1, 1)
+    torch.testing.assert_close(ab.sqrt() * xt - (1 - ab).sqrt() * v, x0, atol=1e-5, rtol=0)
+    torch.testing.assert_close((1 - ab).sqrt() * xt + ab.sqrt() * v, eps, atol=1e-5, rtol=0)
 
 
-def test_sampling_shapes_and_determinism():
-    training.seed_everything(0)
+def test_guidance_mixes_the_prompted_and_the_prompt_free_prediction() -> None:
+    torch.manual_seed(0)
     model = diffusion.build(diffusion.Config.tiny()).eval()
-    a = diffusion.sample_images(model, world.SHARED_PROMPT, 3, seed=5, steps=3)
-    b = diffusion.sample_images(model, world.SHARED_PROMPT, 3, seed=5, steps=3)
-    c = diffusion.sample_images(model, world.SHARED_PROMPT, 3, seed=6, steps=3)
+    with torch.no_grad():
+        model.ema.null_prompt.normal_()  # "no prompt" must differ from the prompt for the test to see it
+        xt, t, tokens = torch.randn(2, 3, 32, 32), torch.tensor([500, 500]), tokens_of(PROMPT, OTHER)
+        net = model.ema
+        v_prompt = net(xt.contiguous(memory_format=torch.channels_last), net.embed(t, tokens))
+        v_free = net(xt.contiguous(memory_format=torch.channels_last), net.embed(t, None))
+        assert not torch.allclose(v_prompt, v_free)
+        torch.testing.assert_close(diffusion.guided_v(model, xt, t, tokens, 1.0), v_prompt)
+        torch.testing.assert_close(diffusion.guided_v(model, xt, t, tokens, 0.0), v_free, atol=1e-5, rtol=1e-4)
+        expected = v_free + 3.0 * (v_prompt - v_free)
+        torch.testing.assert_close(diffusion.guided_v(model, xt, t, tokens, 3.0), expected, atol=1e-4, rtol=1e-4)
+
+
+def test_the_denoising_loss_falls_on_fresh_pictures(trained, fresh) -> None:
+    def loss(model: diffusion.Painter) -> float:
+        generator = torch.Generator().manual_seed(7)  # fresh noise and steps, the same for both models
+        with torch.no_grad():
+            return float(np.mean([diffusion.denoising_loss(model, fresh.images, fresh.tokens, generator).item()
+                                  for _ in range(4)]))  # fmt: skip
+
+    fit.seed_everything(0)
+    before = loss(diffusion.build(diffusion.Config.tiny()))  # the trained model's start (seed 0)
+    model, history = trained
+    after = loss(model)
+    assert after < 0.93 * before, (before, after)
+    assert history["step"] == [10.0, 20.0, 30.0]
+
+
+def test_the_trajectory_has_one_entry_per_step_plus_the_end() -> None:
+    model = diffusion.build(diffusion.Config.tiny()).eval()
+    path = diffusion.ddim_trajectory(
+        model, tokens_of(PROMPT), steps=4, guidance=2.0, generator=torch.Generator().manual_seed(0)
+    )
+    assert [t for t, _, _ in path] == [1000, 750, 500, 250, 0]
+    for _, xt, x0 in path:
+        assert xt.shape == x0.shape == (1, 3, 32, 32)
+        assert x0.abs().max() <= 1.0  # the predicted clean picture is clipped to the pixel range
+
+
+def test_sampling_shapes_and_determinism(trained) -> None:
+    model, _ = trained
+    a = diffusion.sample_images(model, PROMPT, 3, seed=5)
+    b = diffusion.sample_images(model, PROMPT, 3, seed=5)
+    c = diffusion.sample_images(model, PROMPT, 3, seed=6)
     assert a.shape == (3, 32, 32, 3)
     assert a.dtype == np.uint8
-    assert np.array_equal(a, b)
+    np.testing.assert_array_equal(a, b)
     assert not np.array_equal(a, c)
+    assert not np.array_equal(diffusion.sample_images(model, PROMPT, 3, seed=5, guidance=4.0), a)
+    assert not np.array_equal(diffusion.sample_images(model, PROMPT, 3, seed=5, steps=2), a)
 
 
-def test_trajectory_has_one_entry_per_step_plus_the_end():
-    model = diffusion.build(diffusion.Config.tiny()).eval()
-    tokens = torch.tensor([world.encode(world.SHARED_PROMPT)])
-    path = diffusion.ddim_trajectory(model, tokens, steps=4, guidance=2.0, generator=torch.Generator().manual_seed(0))
-    assert [t for t, _, _ in path] == [1000, 750, 500, 250, 0]
+def test_one_prompt_per_picture(trained) -> None:
+    model, _ = trained
+    mixed = diffusion.sample_images(model, [PROMPT, OTHER, PROMPT, OTHER], 4, seed=2)
+    first = diffusion.sample_images(model, PROMPT, 4, seed=2)
+    second = diffusion.sample_images(model, OTHER, 4, seed=2)
+    np.testing.assert_array_equal(mixed[[0, 2]], first[[0, 2]])
+    np.testing.assert_array_equal(mixed[[1, 3]], second[[1, 3]])
+    with pytest.raises(ValueError, match="3 prompts for 4 pictures"):
+        diffusion.sample_images(model, [PROMPT] * 3, 4)
 
 
-def test_training_is_deterministic(monkeypatch):
-    small = world.make_dataset(64, seed=2)
-    monkeypatch.setattr(world, "make_dataset", lambda *a, **k: small)
-    cfg = diffusion.Config(width=8, text_dim=16, steps=3, batch=4)
-    a, _ = diffusion.train(cfg, seed=3, device=torch.device("cpu"), progress=False)
-    b, _ = diffusion.train(cfg, seed=3, device=torch.device("cpu"), progress=False)
-    for (name, pa), pb in zip(a.state_dict().items(), b.state_dict().values(), strict=True):
-        assert torch.equal(pa, pb), name
+def test_network_passes_is_what_the_sampler_runs(trained) -> None:
+    model, _ = trained
+    count = forward_calls(model.ema)
+    diffusion.sample_images(model, PROMPT, 5, seed=0)  # guided: both halves in one call per step
+    assert count[0] == diffusion.network_passes(model.config) == model.config.sample_steps
 
 
-def test_bad_prompt_is_refused():
-    model = diffusion.build(diffusion.Config.tiny())
+def test_same_seed_gives_identical_weights_and_another_seed_others(data: world.Dataset, trained) -> None:
+    config = diffusion.Config.tiny()
+    again, _ = diffusion.train(config, seed=0, device=CPU, progress=False, data=data)
+    first, _ = trained
+    assert first.state_dict().keys() == again.state_dict().keys()
+    for name, p in first.state_dict().items():
+        assert torch.equal(p, again.state_dict()[name]), name
+    config.steps = 1
+    one, other = (diffusion.train(config, seed=s, device=CPU, progress=False, data=data)[0] for s in (0, 1))
+    assert not torch.equal(one.net.out[1].weight, other.net.out[1].weight)
+
+
+def test_a_bad_prompt_or_count_is_refused_before_any_network_runs(trained) -> None:
+    model, _ = trained
+    count = forward_calls(model.ema)
     with pytest.raises(world.PromptError, match="unknown word"):
         diffusion.sample_images(model, "a red unicorn on a beach at sunset", 1)
+    with pytest.raises(ValueError, match="between 1 and"):
+        diffusion.sample_images(model, PROMPT, 0)
+    assert count == [0]

@@ -1,88 +1,154 @@
-"""Figures for the pages: the timed fence formatter behind "Computation times", and captions."""
+"""Figures for the pages: grids of pictures, tables, charts and the provenance line under them."""
 
+from __future__ import annotations
+
+import base64
+import io
 import re
-import time
 
-import markdown
-from markdown_exec import validator
+import numpy as np
+import pytest
+import torch
+from PIL import Image
 
-from painters import figures, store
+from painters import figures, registry, store
 
 
-def render(text: str) -> str:
-    fence = {"name": "python", "class": "python", "validator": validator, "format": figures.timed_formatter}
-    md = markdown.Markdown(
-        extensions=["pymdownx.superfences"],
-        extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
+def decode_png(uri: str) -> np.ndarray:
+    assert uri.startswith("data:image/png;base64,")
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))).convert("RGB"))
+
+
+def pictures(n: int) -> np.ndarray:
+    return np.random.default_rng(n).integers(0, 256, (n, 32, 32, 3), dtype=np.uint8)
+
+
+def test_every_painter_wears_its_registry_colour_and_real_renders_grey():
+    expected = {"real": "#6b7280", **{name: registry.get(name).colour for name in registry.painters()}}
+    colours = figures.FAMILY_COLOURS
+    assert colours == expected
+    assert len(set(colours.values())) == len(colours)  # told apart at a glance
+
+
+def test_tile_lays_pictures_out_in_rows_with_gaps():
+    images = pictures(5)
+    grid = figures.tile(images, columns=3, gap=1, background=7)
+    assert grid.shape == (2 * 32 + 1, 3 * 32 + 2, 3)
+    np.testing.assert_array_equal(grid[:32, :32], images[0])
+    np.testing.assert_array_equal(grid[:32, 33:65], images[1])
+    np.testing.assert_array_equal(grid[33:, 33:65], images[4])
+    assert (grid[32] == 7).all()  # the gap between rows
+    assert (grid[33:, 66:] == 7).all()  # the empty sixth place
+
+
+def test_png_data_uris_hold_the_exact_pixels_and_the_same_bytes_every_time():
+    image = pictures(1)[0]
+    uri = figures.png_data_uri(image)
+    np.testing.assert_array_equal(decode_png(uri), image)
+    assert figures.png_data_uri(image.copy()) == uri
+
+
+def test_an_image_grid_says_what_it_shows_and_keeps_its_pixels():
+    images = pictures(6)
+    html = figures.image_grid(images, "Six renders of a red bicycle", columns=3, caption="<b>two</b> rows")
+    imgs = re.findall(r"<img [^>]*>", html)
+    assert len(imgs) == 2  # one per row
+    assert all('class="pixelated"' in img for img in imgs)
+    assert all('alt="Six renders of a red bicycle' in img for img in imgs)
+    first = decode_png(re.search(r'src="([^"]+)"', imgs[0]).group(1))
+    np.testing.assert_array_equal(first, figures.tile(images[:3], 3))
+    assert "<figcaption><b>two</b> rows</figcaption>" in html
+    for alt in ("", "Figure of things", "image: a bike"):
+        with pytest.raises(ValueError, match="alt text"):
+            figures.image_grid(images, alt)
+
+
+def test_row_labels_name_each_row_and_must_match_the_rows():
+    html = figures.image_grid(pictures(4), "Two painters' pictures", columns=2, row_labels=["GAN", "<VAE>"])
+    assert '<th scope="row">GAN</th>' in html
+    assert '<th scope="row">&lt;VAE&gt;</th>' in html
+    assert "Two painters&#x27; pictures: GAN" in html
+    with pytest.raises(ValueError, match="3 row labels for 2 rows"):
+        figures.image_grid(pictures(4), "Pictures", columns=2, row_labels=["a", "b", "c"])
+
+
+def test_table_escapes_text_formats_floats_and_keeps_html_as_is():
+    html = figures.table(
+        [("<script>", 0.5, 3, figures.measured("1.2 s"))], ["name", "share", "count", "time"], caption="A & B"
     )
-    return md.convert(text)
+    assert "<td>&lt;script&gt;</td>" in html
+    assert "<td>0.50</td>" in html
+    assert "<td>3</td>" in html
+    assert '<td><span class="measured">1.2 s</span></td>' in html
+    assert "<caption>A &amp; B</caption>" in html
+    assert html.count("<th>") == 4
 
 
-def test_every_executed_block_is_timed_and_no_other(monkeypatch):
-    monkeypatch.setattr(figures, "BLOCK_SECONDS", {})
-    html = render('```python exec="on"\nprint("ran here")\n```\n\n```python\nshown_only = 1\n```\n')
-    assert "ran here" in html
-    assert list(figures.BLOCK_SECONDS) == ['inline block: print("ran here")']
-    assert figures.BLOCK_SECONDS['inline block: print("ran here")'] >= 0
+def test_percent_and_measured():
+    assert figures.percent(0.456) == "46%"
+    assert figures.percent(1.0) == "100%"
+    assert figures.measured("<1 s") == '<span class="measured">&lt;1 s</span>'
+    assert isinstance(figures.measured("x"), figures.Html)
 
 
-def test_a_block_that_includes_a_snippet_is_named_by_its_file(monkeypatch):
-    monkeypatch.setattr(figures, "BLOCK_SECONDS", {})
-    source = (store.REPO_DIR / "snippets" / "canvas" / "captions.py").read_text(encoding="utf-8")
-    render(f'```python exec="on"\n{source}\n```\n')
-    assert list(figures.BLOCK_SECONDS) == ["snippets/canvas/captions.py"]
+def test_an_svg_chart_is_the_same_every_build_follows_the_page_colour_and_has_ids_of_its_own():
+    import matplotlib.pyplot as plt
+
+    def chart(alt: str) -> str:
+        with plt.rc_context(figures.chart_style()):
+            fig, ax = plt.subplots()
+            ax.plot([0, 1, 2], [1, 0, 2], label="line")
+            ax.legend()
+        return figures.svg_chart(fig, alt)
+
+    a, b, other = chart("Loss falls"), chart("Loss falls"), chart("Another chart")
+    assert a == b
+    assert a.startswith('<figure class="painters-figure chart"><svg role="img" aria-label="Loss falls"')
+    assert figures.CHART_INK not in a
+    assert "currentColor" in a
+    ids_a, ids_other = set(re.findall(r'id="([^"]+)"', a)), set(re.findall(r'id="([^"]+)"', other))
+    assert ids_a
+    assert not ids_a & ids_other  # two charts on one page never share an id
+    for ref in re.findall(r"url\(#([^)]+)\)", a):
+        assert ref in ids_a
+    with plt.rc_context(figures.chart_style()):
+        fig, _ = plt.subplots()
+    assert 'class="painters-figure chart measured"' in figures.svg_chart(fig, "Timings", from_timings=True)
 
 
-def test_under_serve_an_unchanged_block_is_shown_again_not_run_again(monkeypatch, tmp_path):
-    # mkdocs serve reran every page's code on every save (17.6 s after touching one page).
-    monkeypatch.setattr(figures, "BLOCK_SECONDS", {})
-    monkeypatch.setattr(figures, "_REUSED", {})
-    monkeypatch.setattr(figures, "REUSE_BLOCKS", True)
-    runs = tmp_path / "runs"
-    block = f'```python exec="on"\nopen({str(runs)!r}, "a").write("x")\nprint("ran")\n```\n'
-    first, second = render(block), render(block)
-    assert first == second
-    assert runs.read_text() == "x"  # ran once, shown twice
-    assert len(figures.BLOCK_SECONDS) == 1  # still listed on Computation times, with its cost
-    render(block.replace('"ran"', '"ran, edited"'))
-    assert runs.read_text() == "xx"  # changed code runs again
-    monkeypatch.setattr(figures, "REUSE_BLOCKS", False)  # mkdocs build: always runs
-    render(block)
-    assert runs.read_text() == "xxx"
+# --- provenance -------------------------------------------------------------------------------
 
 
-def test_a_failing_block_is_never_kept_so_it_fails_again(monkeypatch, tmp_path):
-    monkeypatch.setattr(figures, "_REUSED", {})
-    monkeypatch.setattr(figures, "REUSE_BLOCKS", True)
-    runs = tmp_path / "runs"
-    block = f'```python exec="on"\nopen({str(runs)!r}, "a").write("x")\n1 / 0\n```\n'
-    render(block)
-    render(block)
-    assert runs.read_text() == "xx"
-    assert figures._REUSED == {}
+def save(home, name: str, *, steps: int, minutes: float, device: str = "cpu", hardware: str = "AMD EPYC, 2 cores"):
+    manifest = store.Manifest(
+        name=name, family="vae", config={}, source_hash="", seed=0, steps=steps, wall_seconds=minutes * 60,
+        hardware=hardware, device=device, torch_version=torch.__version__,
+    )  # fmt: skip
+    store.save_checkpoint(manifest, {"w": torch.zeros(1)}, None, home)
 
 
-def test_the_computation_times_block_always_runs():
-    assert figures._reuse_key("print(figures.computation_times())", "python", {}) is None
-    assert figures._reuse_key("print(1)", "python", {}) is not None
+def test_provenance_of_one_checkpoint_names_its_training_and_the_blocks_time(home):
+    save(home, "vae", steps=12000, minutes=3.0, hardware="<AMD> EPYC")
+    line = figures.provenance(["vae"], 2.345)
+    assert line.startswith('<p class="provenance">')
+    assert "checkpoint <code>vae</code>: 12,000 steps, 3.0 min on CPU (&lt;AMD&gt; EPYC)" in line
+    assert re.search(r'computed in <span class="measured">2\.3 s</span> at build</p>$', line)
 
 
-def test_computation_times_lists_blocks_slowest_first(monkeypatch):
-    monkeypatch.setattr(figures, "BLOCK_SECONDS", {"snippets/a.py": 0.5, "snippets/b.py": 1.5})
-    table = figures.computation_times()
-    assert table.index("snippets/b.py") < table.index("snippets/a.py")
-    assert '<span class="measured">2.00 s</span>' in table
-    assert '<span class="measured">75%</span>' in table
+def test_provenance_of_several_checkpoints_lists_each_and_every_machine_once(home):
+    save(home, "vae", steps=100, minutes=1.5)
+    save(home, "vae-beta4", steps=100, minutes=2.0)
+    save(home, "vae-gpu", steps=100, minutes=0.5, device="cuda", hardware="H100")
+    line = figures.provenance(["vae", "vae-beta4", "vae-gpu"], 0.04)
+    assert "<code>vae</code> 1.5 min, <code>vae-beta4</code> 2.0 min, <code>vae-gpu</code> 0.5 min" in line
+    assert "trained on CPU (AMD EPYC, 2 cores); GPU (H100)" in line
+    assert 'computed in <span class="measured">0.0 s</span> at build' in line
 
 
-def test_provenance_names_the_checkpoints_seed_and_block_time():
-    one = figures.provenance("gan", seed=3, started=time.perf_counter())
-    m = store.read_manifest("gan")
-    assert f"checkpoint <code>gan</code>: {m.steps:,} steps" in one
-    assert "seed 3" in one
-    assert re.search(r'computed in <span class="measured">\d+\.\d s</span> at build</p>$', one)
-    several = figures.provenance(["gan", "vae"], seed=None, started=time.perf_counter(), source="from x")
-    assert "<code>gan</code>" in several
-    assert "<code>vae</code>" in several
-    assert " · from x · " in several
-    assert "seed" not in several
+def test_provenance_without_checkpoints_is_the_time_alone(home):
+    assert (
+        figures.provenance([], 1.0)
+        == '<p class="provenance">computed in <span class="measured">1.0 s</span> at build</p>'
+    )
+    with pytest.raises(store.CheckpointError, match="no checkpoint 'gan'"):
+        figures.provenance(["gan"], 1.0)

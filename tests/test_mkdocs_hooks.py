@@ -1,9 +1,18 @@
-"""The hooks that serve the lab notebooks: offline pages, working links, a cache that notices
-a retrained checkpoint."""
+"""The build's hooks and its fence formatter: offline lab pages, working links, a cache that
+notices a retrained checkpoint, every checkpoint checked before any page runs, and every executed
+block laid out the same way (result, provenance caption, folded code)."""
 
+import re
+import time
 from types import SimpleNamespace
 
-from painters import mkdocs_hooks, store
+import markdown
+import markdown_exec
+import pytest
+from checkpoint_home import copy_home, use_home
+from mkdocs.exceptions import PluginError
+
+from painters import blocks, mkdocs_hooks, registry, store
 
 MATHJAX = (
     '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX"> </script>\n'
@@ -41,7 +50,7 @@ def test_notebook_css_moves_into_one_shared_stylesheet(tmp_path):
     broken = "<style>\n        ['pre { line-height: 125%; }']\n</style>"
     empty_mathjax = '<!-- Load mathjax -->\n<script src=""> </script>\n<!-- MathJax configuration -->\n'
     copy = '<clipboard-copy ,="" aria-label="Copy to Clipboard" for="cell-1">'
-    html = "<h1>Lab</h1>" + styles + broken + empty_mathjax + copy
+    html = '<h1>Lab</h1><p class="a">x</p><p class="b">y</p>' + styles + broken + empty_mathjax + copy
     out = mkdocs_hooks.on_post_page(html, page("labs/vae.ipynb", "labs/vae/"), {"site_dir": str(tmp_path)})
     assert "<style" not in out
     assert 'src=""' not in out
@@ -90,20 +99,18 @@ def test_serve_rebuilds_after_a_package_edit_use_the_new_code(monkeypatch):
     # no page until the server was restarted (the pages ran the modules imported first).
     import sys
 
-    from painters import figures
-
     saved = {name: module for name, module in sys.modules.items() if name.startswith("painters")}
-    fence = {"name": "python", "format": figures.timed_formatter}
+    fence = {"name": "python", "format": blocks.timed_formatter}
     config = {"mdx_configs": {"pymdownx.superfences": {"custom_fences": [fence]}}}
     monkeypatch.delattr(sys, mkdocs_hooks._SEEN, raising=False)
     try:
         assert mkdocs_hooks.reload_changed_package(config) is False  # the first build: nothing to drop
         assert mkdocs_hooks.reload_changed_package(config) is False  # nothing changed
-        assert sys.modules["painters.figures"] is figures
+        assert sys.modules["painters.blocks"] is blocks
         monkeypatch.setattr(mkdocs_hooks, "source_fingerprint", lambda: "edited")
         assert mkdocs_hooks.reload_changed_package(config) is True
-        fresh = sys.modules["painters.figures"]
-        assert fresh is not figures  # imported afresh for the fence formatter
+        fresh = sys.modules["painters.blocks"]
+        assert fresh is not blocks  # imported afresh for the fence formatter
         assert fence["format"] is fresh.timed_formatter
         assert "painters.scoring" not in sys.modules  # the rest is imported afresh by the pages
     finally:
@@ -112,22 +119,110 @@ def test_serve_rebuilds_after_a_package_edit_use_the_new_code(monkeypatch):
         sys.modules.update(saved)
 
 
-def test_each_build_starts_the_computation_times_afresh(monkeypatch):
-    from painters import figures
+@pytest.fixture
+def whole_checkpoints(tmp_path, monkeypatch):
+    """A folder of tiny checkpoints, whole and current, that the build checks."""
+    home = copy_home(tmp_path / "home")
+    use_home(monkeypatch, home)
+    return home / "checkpoints"
 
-    monkeypatch.setattr(figures, "BLOCK_SECONDS", {"snippets/gone.py": 1.0})
+
+def test_each_build_starts_the_computation_times_afresh(monkeypatch, whole_checkpoints):
+    monkeypatch.setattr(blocks, "BLOCK_SECONDS", {"snippets/gone.py": 1.0})
     mkdocs_hooks.on_pre_build({})
-    assert figures.BLOCK_SECONDS == {}
+    assert blocks.BLOCK_SECONDS == {}
 
 
-def test_only_mkdocs_serve_shows_kept_block_outputs(monkeypatch):
-    from painters import figures
-
-    monkeypatch.setattr(figures, "REUSE_BLOCKS", False)
+def test_only_mkdocs_serve_shows_kept_block_outputs(monkeypatch, whole_checkpoints):
+    monkeypatch.setattr(blocks, "REUSE_BLOCKS", False)
     monkeypatch.setattr(mkdocs_hooks, "_COMMAND", ["build"])
     mkdocs_hooks.on_startup(command="serve", dirty=False)
     mkdocs_hooks.on_pre_build({})
-    assert figures.REUSE_BLOCKS is True
+    assert blocks.REUSE_BLOCKS is True
     mkdocs_hooks.on_startup(command="build", dirty=False)  # mkdocs build, and so CI: every block runs
     mkdocs_hooks.on_pre_build({})
-    assert figures.REUSE_BLOCKS is False
+    assert blocks.REUSE_BLOCKS is False
+
+
+def _flip_a_byte(path):
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+
+
+def test_a_broken_checkpoint_stops_the_build_before_any_page_runs(monkeypatch, whole_checkpoints):
+    # Every broken checkpoint is named, with its fix, within seconds: not minutes in, at the
+    # first page that happens to load it.
+    _flip_a_byte(whole_checkpoints / "gan.safetensors")
+    (whole_checkpoints / "vae-beta4.json").unlink()
+    manifest = whole_checkpoints / "diffusion.json"
+    manifest.write_text(manifest.read_text().replace('"source_hash": "', '"source_hash": "0', 1))
+    monkeypatch.setattr(blocks, "BLOCK_SECONDS", {"snippets/kept.py": 1.0})
+    start = time.perf_counter()
+    with pytest.raises(PluginError) as info:
+        mkdocs_hooks.on_pre_build({})
+    assert time.perf_counter() - start < 20
+    message = str(info.value)
+    assert "gan: " in message and "git checkout -- checkpoints/gan.safetensors" in message, message
+    assert "vae-beta4: " in message and "python -m painters train vae --name vae-beta4 --set beta=4.0" in message
+    assert "diffusion: " in message and "stale" in message and "python -m painters train diffusion" in message
+    assert "judge" not in message  # the whole ones are not listed
+    assert blocks.BLOCK_SECONDS == {"snippets/kept.py": 1.0}  # stopped before anything else
+
+
+def test_a_missing_checkpoints_folder_stops_the_build_saying_where_it_looked(tmp_path, monkeypatch):
+    use_home(monkeypatch, tmp_path)  # no checkpoints/ in it
+    with pytest.raises(store.CheckpointError, match=f"no checkpoints folder at {tmp_path / 'checkpoints'}"):
+        mkdocs_hooks.on_pre_build({})
+
+
+def test_the_build_checks_checkpoints_the_way_the_pages_load_them(monkeypatch, whole_checkpoints):
+    seen = []
+    check_all = registry.check_all
+    monkeypatch.setattr(registry, "check_all", lambda *a: seen.append(a) or check_all(*a))
+    mkdocs_hooks.on_pre_build({})
+    assert seen == [()]  # the folder the pages use: store.CHECKPOINTS
+
+
+# --- blocks.timed_formatter: every executed block laid out the same way ----------------------
+
+
+def render(text: str) -> str:
+    fence = {"name": "python", "class": "python", "validator": markdown_exec.validator, "format": blocks.timed_formatter}
+    md = markdown.Markdown(
+        extensions=["pymdownx.superfences", "pymdownx.highlight"],
+        extension_configs={"pymdownx.superfences": {"custom_fences": [fence]}},
+    )
+    return md.convert(text)
+
+
+def test_a_block_shows_its_result_then_provenance_then_its_code_folded(monkeypatch):
+    monkeypatch.setattr(blocks, "BLOCK_SECONDS", {})
+    out = render('```python exec="on" source="above" html="1"\nprint("<p>the figure</p>")\n```\n')
+    figure, caption, code = out.index("<p>the figure</p>"), out.index('<p class="provenance">'), out.index("<details")
+    assert figure < caption < code  # the figure first: the code is one click away, not above it
+    assert out.count("the figure") == 2  # once printed, once in the folded code (escaped)
+    assert re.search(r'<details class="painters-code"[^>]*><summary>Show the code</summary>', out), out
+    assert "computed in" in out
+    assert list(blocks.BLOCK_SECONDS) == ['inline block: print("<p>the figure</p>")']
+
+
+def test_a_block_names_the_checkpoints_it_read(monkeypatch, whole_checkpoints):
+    out = render('```python exec="on" html="1"\nfrom painters import store\nstore.note_use("gan")\nprint("x")\n```\n')
+    assert "checkpoint <code>gan</code>" in out
+    assert "<details" not in out  # no source="above": no code shown
+
+
+def test_a_failing_block_gets_no_caption(monkeypatch):
+    monkeypatch.setattr(blocks, "BLOCK_SECONDS", {})
+    out = render('```python exec="on" source="above" html="1"\nraise RuntimeError("broken on purpose")\n```\n')
+    assert "broken on purpose" in out
+    assert "provenance" not in out
+    assert "painters-code" not in out
+    assert len(blocks.BLOCK_SECONDS) == 1  # timed all the same
+
+
+def test_a_snippet_block_is_named_by_its_file(monkeypatch):
+    path = store.REPO_DIR / "snippets" / "site" / "bad_input.py"
+    label = blocks._snippet_of(path.read_text(encoding="utf-8"))
+    assert label == "snippets/site/bad_input.py"

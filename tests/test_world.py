@@ -1,4 +1,4 @@
-"""The toy world: rendering, captions, the prompt parser and the held-out split."""
+"""The toy world: rendering and layouts, the training sets, captions, the prompt parser."""
 
 import numpy as np
 import pytest
@@ -8,12 +8,17 @@ from hypothesis import strategies as st
 from painters import world
 
 SCENES = st.sampled_from(world.ALL_SCENES)
+FIELD = {name: k for k, name in enumerate(world.LAYOUT_FIELDS)}
+OBJECT_FIELDS = ("object_x", "object_base", "object_size", "facing")
 
 
-def test_shared_prompt_is_the_canonical_wording_of_its_scene():
-    scene = world.parse_prompt(world.SHARED_PROMPT)
-    assert scene == world.Scene("bicycle", "red", "beach", "sunset")
-    assert scene.prompt == world.SHARED_PROMPT
+def mixed_scenes(n: int, seed: int = 0) -> list[world.Scene]:
+    """n scenes drawn from the whole world, so every time, place and object mixes in one batch."""
+    rng = np.random.default_rng(seed)
+    return [world.ALL_SCENES[int(i)] for i in rng.integers(len(world.ALL_SCENES), size=n)]
+
+
+# --- rendering --------------------------------------------------------------------------------
 
 
 def test_every_scene_renders_to_32x32_rgb():
@@ -28,28 +33,148 @@ def test_rendering_is_deterministic_for_a_seed_and_varies_across_seeds():
     assert np.array_equal(a, b)
     assert not np.array_equal(a, c)
     # one prompt, many right answers: no two renders of the same prompt are the same picture
-    flat = a.reshape(len(a), -1)
-    assert len({row.tobytes() for row in flat}) == len(a)
+    assert len({image.tobytes() for image in a}) == len(a)
+
+
+def test_a_picture_does_not_depend_on_what_is_drawn_beside_it(monkeypatch):
+    # Scenes are painted in groups (one array operation per layer of many scenes); a scene's
+    # pixels must be the same drawn alone, among others, or split across render batches.
+    scenes = mixed_scenes(40, seed=1)
+    together, layouts = world.render_many_with_layout(scenes, seed=11)
+    streams = np.random.SeedSequence(11).spawn(len(scenes))
+    alone = np.stack([world.render(s, np.random.default_rng(st)) for s, st in zip(scenes, streams, strict=True)])
+    np.testing.assert_array_equal(alone, together)
+    np.testing.assert_array_equal(world.render_many(scenes[:7], seed=11), together[:7])
+    monkeypatch.setattr(world, "RENDER_BATCH", 3)
+    split, split_layouts = world.render_many_with_layout(scenes, seed=11)
+    np.testing.assert_array_equal(split, together)
+    np.testing.assert_array_equal(split_layouts, layouts)
 
 
 @pytest.mark.parametrize("obj", world.OBJECTS)
 def test_each_object_covers_enough_pixels_to_be_recognised(obj):
     scenes = [world.Scene(obj, colour, "meadow", "noon") for colour in world.COLOURS]
-    rng_a = [np.random.default_rng(i) for i in range(4)]
-    rng_b = [np.random.default_rng(i) for i in range(4)]
-    with_object = np.stack([world.render(s, r) for s, r in zip(scenes, rng_a, strict=True)])
-    without = np.stack([world.render(s, r, with_object=False) for s, r in zip(scenes, rng_b, strict=True)])
+    with_object = world.render_many(scenes, seed=5)
+    without = world.render_many(scenes, seed=5, with_object=False)
     changed = (np.abs(with_object.astype(int) - without.astype(int)).sum(-1) > 60).sum(axis=(1, 2))
     assert changed.min() >= 40, f"{obj} changes only {changed.min()} pixels"
 
 
+# --- layouts ----------------------------------------------------------------------------------
+
+
+def test_layouts_have_one_row_per_picture_within_the_plans_bounds():
+    scenes = mixed_scenes(300, seed=2)
+    _, layouts = world.render_many_with_layout(scenes, seed=7)
+    assert layouts.shape == (300, len(world.LAYOUT_FIELDS))
+    assert layouts.dtype == np.float32
+    assert not np.isnan(layouts).any()
+    horizon, x, base = layouts[:, FIELD["horizon"]], layouts[:, FIELD["object_x"]], layouts[:, FIELD["object_base"]]
+    size = layouts[:, FIELD["object_size"]]
+    assert ((horizon >= 10.5) & (horizon <= 16.0)).all()
+    assert ((size >= 0.85) & (size <= 1.15)).all()
+    assert set(layouts[:, FIELD["facing"]].tolist()) == {-1.0, 1.0}
+    half_width = np.array([world.HALF_WIDTH[s.object] for s in scenes]) * size
+    assert (x >= half_width + 1 - 1e-4).all()  # the whole object stays inside the frame
+    assert (x <= world.SIZE - half_width - 1 + 1e-4).all()
+    assert (base >= horizon + 8 - 1e-4).all()  # it stands on the ground, below the horizon
+    assert (base <= world.SIZE - 1.5 + 1e-4).all()
+    assert ((layouts[:, FIELD["sky_x"]] >= 4) & (layouts[:, FIELD["sky_x"]] <= world.SIZE - 4)).all()
+    # the same seed, the same layouts, whether or not the pictures are wanted
+    assert np.array_equal(world.render_many_with_layout(scenes, seed=7)[1], layouts)
+
+
+def test_the_layout_says_where_the_object_was_drawn():
+    scenes = [world.Scene(obj, "red", place, "noon") for obj in world.OBJECTS for place in world.PLACES] * 3
+    images, layouts = world.render_many_with_layout(scenes, seed=3)
+    empty = world.render_many(scenes, seed=3, with_object=False)
+    changed = np.abs(images.astype(int) - empty.astype(int)).sum(-1) > 60  # (N, 32, 32): the object's pixels
+    columns = np.arange(world.SIZE) + 0.5
+    centre_x = (changed.sum(1) * columns).sum(1) / changed.sum((1, 2))
+    error = np.abs(centre_x - layouts[:, FIELD["object_x"]])
+    assert error.max() < 1.0, f"object drawn {error.max():.1f} px from its layout's x"
+    lowest = np.array([np.flatnonzero(c.any(1)).max() + 1 for c in changed])  # below the object's last row
+    below_base = lowest - layouts[:, FIELD["object_base"]]  # the object and its shadow end at its base
+    assert below_base.min() >= 0, below_base.min()
+    assert below_base.max() < 2.5, below_base.max()
+
+
+def test_an_empty_scene_has_no_object_in_its_layout_but_keeps_its_sky():
+    scenes = mixed_scenes(50, seed=4)
+    _, layouts = world.render_many_with_layout(scenes, seed=8, with_object=False)
+    for name in OBJECT_FIELDS:
+        assert np.isnan(layouts[:, FIELD[name]]).all(), name
+    for name in ("horizon", "sky_y", "sky_x"):
+        assert not np.isnan(layouts[:, FIELD[name]]).any(), name
+    _, with_object = world.render_many_with_layout(scenes, seed=8)
+    np.testing.assert_array_equal(layouts[:, FIELD["horizon"]], with_object[:, FIELD["horizon"]])
+
+
+# --- counts and training sets -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("n", [0, -1, world.MAX_SAMPLES + 1, True, 2.0, "3", None])
+def test_a_bad_picture_count_is_refused(n):
+    with pytest.raises(ValueError, match=f"between 1 and {world.MAX_SAMPLES}"):
+        world.check_count(n)
+
+
+def test_the_count_limits_are_accepted():
+    assert world.check_count(1) == 1
+    assert world.check_count(world.MAX_SAMPLES) == world.MAX_SAMPLES
+    with pytest.raises(ValueError, match="between 1 and"):
+        world.render_prompt(world.SHARED_PROMPT, 0)
+    assert world.render_prompt(world.SHARED_PROMPT, 2, seed=1).shape == (2, 32, 32, 3)
+
+
 def test_held_out_scenes_never_reach_training_data():
     assert not set(world.HELD_OUT) & set(world.TRAIN_SCENES)
+    assert len(world.TRAIN_SCENES) + len(world.HELD_OUT) == len(world.ALL_SCENES)
     data = world.make_dataset(400, seed=1)
     held = {s.labels for s in world.HELD_OUT}
     assert not {tuple(row) for row in data.labels.tolist()} & held
     assert data.images.shape == (400, 32, 32, 3)
     assert data.tokens.shape == (400, world.MAX_WORDS)
+    assert data.layouts.shape == (400, len(world.LAYOUT_FIELDS))
+
+
+def test_a_datasets_labels_captions_and_layouts_belong_to_its_pictures():
+    data = world.make_dataset(60, seed=3, scenes=world.ALL_SCENES)
+    scenes = [world.Scene(*(values[i] for values, i in zip(world.ATTRIBUTES.values(), row, strict=True)))
+              for row in data.labels.tolist()]  # fmt: skip
+    words = [" ".join(world.VOCAB[t] for t in row if t) for row in data.tokens.tolist()]
+    assert [world.parse_prompt(w) for w in words] == scenes
+    np.testing.assert_array_equal(world.render_many_with_layout(scenes, seed=4)[1], data.layouts)
+    np.testing.assert_array_equal(world.render_many(scenes, seed=4), data.images)
+
+
+def test_a_cached_dataset_is_read_back_not_drawn_again(tmp_path, monkeypatch):
+    first = world.make_dataset(32, seed=2, cache=tmp_path)
+    (path,) = tmp_path.glob("world-*.npz")
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drew the dataset again instead of reading the cache")
+
+    with monkeypatch.context() as m:
+        m.setattr(world, "render_many_with_layout", no_drawing)
+        again = world.make_dataset(32, seed=2, cache=tmp_path)
+    for name in ("images", "tokens", "labels", "layouts"):
+        np.testing.assert_array_equal(getattr(again, name), getattr(first, name))
+    np.testing.assert_array_equal(first.images, world.make_dataset(32, seed=2).images)  # as made without a cache
+    world.make_dataset(32, seed=3, cache=tmp_path)
+    world.make_dataset(33, seed=2, cache=tmp_path)
+    assert len(list(tmp_path.glob("world-*.npz"))) == 3  # another seed or size is another entry
+    path.write_bytes(b"\0" * path.stat().st_size)  # a broken copy is drawn again, not trusted
+    np.testing.assert_array_equal(world.make_dataset(32, seed=2, cache=tmp_path).images, first.images)
+
+
+# --- captions and prompts ---------------------------------------------------------------------
+
+
+def test_shared_prompt_is_the_canonical_wording_of_its_scene():
+    scene = world.parse_prompt(world.SHARED_PROMPT)
+    assert scene == world.Scene("bicycle", "red", "beach", "sunset")
+    assert scene.prompt == world.SHARED_PROMPT
 
 
 @settings(max_examples=200, deadline=None)
@@ -78,7 +203,7 @@ def test_junk_either_parses_or_raises_prompt_error(text):
         scene = None
     else:
         message = ""
-    assert scene in world.ALL_SCENES if scene is not None else message
+    assert (scene in world.ALL_SCENES) if scene is not None else message  # a scene, or a refusal that says why
 
 
 def test_unknown_word_names_the_nearest_known_word_and_lists_the_vocabulary():
@@ -102,6 +227,11 @@ def test_unknown_word_names_the_nearest_known_word_and_lists_the_vocabulary():
 def test_bad_prompts_say_what_is_wrong(prompt, message):
     with pytest.raises(world.PromptError, match=message):
         world.parse_prompt(prompt)
+
+
+def test_a_prompt_is_text():
+    with pytest.raises(world.PromptError, match="text, not bytes"):
+        world.parse_prompt(b"a red bicycle on a beach at sunset")
 
 
 def test_synonyms_name_the_same_scene():

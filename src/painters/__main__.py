@@ -280,6 +280,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checkpoints", help="load every checkpoint as `sample` would; exit 1 if any is broken")
     p.set_defaults(run=cmd_checkpoints)
+    from painters import export
+
+    export.add_subcommand(sub)
     for p in sub.choices.values():
         p.add_argument(
             "--threads", type=_positive, default=None, help="torch CPU threads (default 1, or $PAINTERS_THREADS)"

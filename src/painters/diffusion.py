@@ -33,7 +33,7 @@ class Config:
     text_dim: int = 128
     timesteps: int = 1000  # the training chain's length; sampling skips along it (DDIM)
     drop_prompt: float = 0.1  # share of captions replaced by "no prompt", for guidance
-    steps: int = 7000
+    steps: int = 9000
     batch: int = 32
     lr: float = 2e-3
     ema: float = 0.999  # the sampler uses an exponential moving average of the weights

@@ -34,6 +34,9 @@
 8. Equations are written in LaTeX between $ signs (pymdownx.arithmatex, generic mode) and turned
    into MathML here, at build time, by latex2mathml: the browser draws them itself, screen
    readers read them, and no script or font is fetched from anywhere.
+9. The in-page painters (docs/assets/painter/): before any page runs, every painter's ONNX
+   export is checked against its checkpoint and made again if missing or stale (export.py);
+   after the build, the runtime, the models and the prompt rules are copied into the site.
 7. Before any page runs, every checkpoint is loaded and checked the way the pages load them
    (registry.check_all): a stale or corrupt one stops the build within seconds, with the same
    message and fix, instead of minutes in, at the first page that uses it. Torch gets one
@@ -141,6 +144,9 @@ def on_pre_build(config: Any) -> None:
     problems = [f"{name}: {problem}" for name, _, problem in registry.check_all() if problem]
     if problems:
         raise PluginError("the pages need every committed checkpoint whole and current:\n  " + "\n  ".join(problems))
+    from painters import export
+
+    export.ensure_current()  # the in-page painters' ONNX graphs: made again only if missing or stale
     blocks.BLOCK_SECONDS.clear()
     blocks.REUSE_BLOCKS = _COMMAND[0] == "serve"
 
@@ -327,6 +333,13 @@ def math_to_mathml(html_text: str) -> str:
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return math_to_mathml(html_text)
+
+
+def on_post_build(config: Any) -> None:
+    """The in-page painters: the ONNX runtime, the models and the prompt rules into the site."""
+    from painters import export
+
+    export.copy_into_site(config["site_dir"])
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
