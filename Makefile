@@ -90,13 +90,19 @@ $(NODE_STAMP): package.json package-lock.json
 browser: check-tools
 	$(BIN)/pytest -p no:cacheprovider tests/browser
 
-# A second strict build in a fresh copy of the working tree, with its own empty .cache/, then
-# the comparison with site/. PYTHONPATH makes the copy import its own src/ (and so use its own
-# checkpoints/ and .cache/) instead of the editable install's.
+# A second strict build in a fresh copy of the working tree, with a .cache/ of its own, then the
+# comparison with site/. The copy starts with the first build's painted pictures and ring runs
+# (.cache/samples, .cache/ring: what costs most of a cold build): each is keyed by the weights'
+# and the code's hashes, and that sampling gives the same pictures for a seed is pinned by the
+# unit tests; everything else (the training set, the ONNX exports, the labs, every page) is made
+# again. PYTHONPATH makes the copy import its own src/ (and so use its own checkpoints/ and
+# .cache/) instead of the editable install's; node_modules is linked, not copied.
 determinism: venv site
-	rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)/tree
+	rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)/tree/.cache
 	git ls-files -z --cached --others --exclude-standard \
 		| tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C $(DETERMINISM)/tree
+	for kept in samples ring; do test ! -d .cache/$$kept || cp -r .cache/$$kept $(DETERMINISM)/tree/.cache/; done
+	ln -sfn $(CURDIR)/node_modules $(DETERMINISM)/tree/node_modules
 	cd $(DETERMINISM)/tree && PYTHONPATH=$(CURDIR)/$(DETERMINISM)/tree/src $(CURDIR)/$(BIN)/mkdocs build --strict --site-dir ../site
 	PAINTERS_SITE_B=$(DETERMINISM)/site PAINTERS_TREE_B=$(CURDIR)/$(DETERMINISM)/tree \
 		$(BIN)/pytest -p no:cacheprovider tests/test_determinism.py

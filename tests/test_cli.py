@@ -104,7 +104,7 @@ def test_sample_writes_a_grid_from_a_checkpoint_and_the_seed_decides_it(home, tm
     assert run(capsys, "sample", "--family", "vae", PROMPT, "-n", 3, "--seed", 1, "-o", c)[0] == 0
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes() != c.read_bytes()
-    model, _ = registry.load_model("vae")
+    model = registry.load_model("vae")[0]
     expected = registry.painter("vae").sample_images(model, PROMPT, 3, seed=0)
     assert (tiles(np.asarray(Image.open(a))) == expected).all()
 
@@ -127,7 +127,7 @@ def test_train_saves_a_checkpoint_that_loads(home, tmp_path, capsys, monkeypatch
     assert "vae: 100%" in err  # the progress bar, on stderr
     assert "error" not in err
     assert "saved checkpoints/vae-cli.safetensors after 2 steps" in out
-    model, manifest = registry.load_model("vae-cli")
+    _, manifest = registry.load_model("vae-cli")
     assert (manifest.name, manifest.family, manifest.seed, manifest.steps) == ("vae-cli", "vae", 3, 2)
     assert manifest.config == json.loads(json.dumps(tiny))
     assert manifest.metrics == {"measured": True}

@@ -1,3 +1,4 @@
 from painters import claims
 
-print(claims.render("vae-small"))  # the lesson's claim, our measurement, and the verdict (painters/claims.py)
+# The lesson's claim, what we measured to test it, and the verdict (painters/claims.py).
+print(claims.render("vae-small"))

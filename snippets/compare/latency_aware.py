@@ -9,4 +9,5 @@ for r in measured:
     aware = 0.35 * r.sharpness + 0.35 * r.prompt_match + 0.20 * r.diversity + 0.10 * speed
     cells = (f"{r.seconds * 1000:.2f} ms", f"{lesson:.2f}", f"{speed:.2f}", f"{aware:.2f}")
     rows.append((r.family, *(figures.measured(c) for c in cells)))  # all depend on live timings
-print(figures.table(rows, ["painter", "time per picture", "lesson score", "latency-aware speed", "latency-aware score"]))
+header = ["painter", "time per picture", "lesson score", "latency-aware speed", "latency-aware score"]
+print(figures.table(rows, header))

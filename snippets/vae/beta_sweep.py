@@ -12,7 +12,8 @@ for name in ("vae-beta0.1", "vae-beta1", "vae-beta4"):  # one committed checkpoi
     samples = gallery.paint(name, prompts, len(prompts), seed=6)  # new pictures, z from the prior
     m = metrics.compare(samples, real, scenes)
     error = float(np.mean((rebuilt / 127.5 - real / 127.5) ** 2))
-    rows.append((f"{manifest.config['beta']:g}", f"{error:.4f}", f"{metrics.sharpness(rebuilt) / metrics.sharpness(real):.2f}",
+    rebuilt_sharpness = metrics.sharpness(rebuilt) / metrics.sharpness(real)
+    rows.append((f"{manifest.config['beta']:g}", f"{error:.4f}", f"{rebuilt_sharpness:.2f}",
                  f"{m.sharpness_ratio:.2f}", figures.percent(m.prompt_match["all four"])))  # fmt: skip
     strips.append(samples[:: len(samples) // 8][:8])
 labels = [f"beta {row[0]}" for row in rows]

@@ -228,9 +228,8 @@ def cmd_checkpoints(args: argparse.Namespace) -> None:
     bad = 0
     for name, manifest, problem in registry.check_all():
         if manifest is not None:
-            print(
-                f"ok     {name:<16} {manifest.steps:>6} steps  {manifest.wall_seconds / 60:6.1f} min  {manifest.hardware}"
-            )
+            took = f"{manifest.steps:>6} steps  {manifest.wall_seconds / 60:6.1f} min"
+            print(f"ok     {name:<16} {took}  {manifest.hardware}")
         else:
             bad += 1
             print(f"BROKEN {name:<16} {problem}")

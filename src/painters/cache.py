@@ -23,6 +23,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -72,14 +73,17 @@ def _check(path: Path, key: str, shapes: Shapes) -> dict[str, np.ndarray]:
 def write(path: Path, key: str, arrays: Mapping[str, np.ndarray]) -> None:
     """Keep arrays at path: a temporary file of this writer's own, then one atomic replace."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays, **{_KEY: np.array(key), _DIGEST: np.array(digest(arrays))})
+            payload: dict[str, Any] = {**arrays, _KEY: np.array(key), _DIGEST: np.array(digest(arrays))}
+            np.savez(f, **payload)
         os.chmod(tmp, 0o666 & ~_umask())  # the mode a plain open() would give, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 

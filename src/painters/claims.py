@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +53,7 @@ def _ceiling() -> metrics.Measurement:
     return gallery.real_vs_real()["trained"]
 
 
-def _listing(values: dict[str, float], fmt: str = "{:.2f}") -> str:
+def _listing(values: Mapping[str, float], fmt: str = "{:.2f}") -> str:
     return ", ".join(f"{_label(f)} {fmt.format(v)}" for f, v in values.items())
 
 
@@ -421,7 +421,8 @@ CLAIMS: tuple[Claim, ...] = (
           "network passes in a row per picture, fixed by each painter's config", _gan_fastest),
     Claim("gan-crisp", "gan", "GAN pictures are crisp: strong local sharpness.",
           "sharpness ratio to real renders, on all 140 trained scenes", _gan_crisp),
-    Claim("gan-collapse", "gan", "GANs cover the possibilities weakly, so their pictures look repetitive (mode collapse).",
+    Claim("gan-collapse", "gan",
+          "GANs cover the possibilities weakly, so their pictures look repetitive (mode collapse).",
           "layout coverage: how many real layouts the painter's pictures come near, per scene", _gan_collapse),
     Claim("gan-oscillation", "gan", "The contest oscillates: the loss curves jump around.",
           "turns in the saved training losses", _gan_oscillation),

@@ -17,6 +17,7 @@ import dataclasses
 import functools
 import importlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -49,7 +50,7 @@ class Trainable(Protocol):
 class Painter(Trainable, Protocol):
     """What a painting family's module defines besides: its sampler and its cost."""
 
-    def sample_images(self, model: Any, prompt: str, n: int, seed: int = 0) -> np.ndarray:
+    def sample_images(self, model: Any, prompt: str | Sequence[str], n: int, seed: int = 0) -> np.ndarray:
         """n pictures of a prompt, (n, 32, 32, 3) uint8; the same seed gives the same pictures."""
         ...
 
@@ -180,7 +181,7 @@ def expected_hash(manifest: store.Manifest) -> str:
     return store.source_hash(get(manifest.family).sources, manifest.config)
 
 
-def load_model(name: str, directory: Path | None = None) -> tuple[nn.Module, store.Manifest]:
+def load_model(name: str, directory: Path | None = None) -> tuple[Any, store.Manifest]:
     """Rebuild a model from its checked checkpoint, ready to sample (eval mode, CPU).
 
     Refused with a CheckpointError naming the fix: a missing, corrupt, pickled or stale
@@ -202,7 +203,7 @@ def _stamp(name: str, directory: Path | None) -> tuple[int, ...]:
 
 
 @functools.lru_cache(maxsize=32)
-def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> tuple[nn.Module, store.Manifest]:
+def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> tuple[Any, store.Manifest]:
     family = family_of(name)
     if family not in FAMILIES:
         raise store.CheckpointError(
@@ -231,7 +232,10 @@ def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> t
 def _checked_hash(name: str) -> Any:
     def expected(manifest: store.Manifest) -> str:
         if manifest.family not in FAMILIES:
-            raise store.CheckpointError(f"checkpoint {name!r}: unknown family {manifest.family!r} in its manifest")
+            raise store.CheckpointError(
+                f"checkpoint {name!r}: unknown family {manifest.family!r} in its manifest; "
+                f"run `{retrain_command(name)}`"
+            )
         return expected_hash(manifest)
 
     return expected
@@ -249,7 +253,7 @@ def check_all(directory: Path | None = None) -> list[tuple[str, store.Manifest |
     (name, manifest or None, problem or '') for each."""
     folder = store.checkpoints_dir(directory)
     names = sorted(set(store.names(folder)) | {name for name, _, _ in CHECKPOINTS})
-    results = []
+    results: list[tuple[str, store.Manifest | None, str]] = []
     for name in names:
         try:
             _, manifest = _load_model.__wrapped__(name, folder, ())

@@ -177,7 +177,7 @@ def picture(plain: Run, fixed: Run) -> str:
 
     from painters import figures
 
-    with plt.rc_context(figures.chart_style()):
+    with plt.rc_context(figures.chart_style()):  # type: ignore[arg-type]
         fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.6), sharex=True, sharey=True)
         for ax, run, name in zip(axes, (plain, fixed), ("plain", "R1 penalty"), strict=True):
             ax.scatter(*run.real[:512].T, s=28, color=figures.FAMILY_COLOURS["real"], alpha=0.35, rasterized=True,

@@ -364,7 +364,8 @@ def honest_reading(
         size = "agrees" if abs(gap) < 1 else f"{abs(gap):.1f} {'higher' if gap > 0 else 'lower'}"
         points.append(
             f"<strong>{html.escape(family)}, {AXES[axis]}</strong>: the lesson rates {theirs:g}, we measured "
-            f"{ours:.1f} ({size}). {_sentence((reasons or {}).get((family, axis)) or _reason(family, axis, theirs, ours))}"
+            f"{ours:.1f} ({size}). "
+            + _sentence((reasons or {}).get((family, axis)) or _reason(family, axis, theirs, ours))
         )
     lesson_rank, measured_rank = ranking(lesson), ranking(measured)
     same = [a.lower() for a in lesson_rank] == [b.lower() for b in measured_rank]

@@ -152,7 +152,12 @@ class Manifest:
         that is not)."""
         if not isinstance(data, dict):
             raise ValueError(f"expected a JSON object, found {type(data).__name__}")
-        types = {"str": str, "int": int, "float": (int, float), "dict[str, Any]": dict}
+        types: dict[str, type | tuple[type, ...]] = {
+            "str": str,
+            "int": int,
+            "float": (int, float),
+            "dict[str, Any]": dict,
+        }
         known = {f.name: f for f in dataclasses.fields(cls)}
         unknown = sorted(set(data) - set(known))
         if unknown:
@@ -177,19 +182,21 @@ def _paths(name: str, directory: Path) -> tuple[Path, Path, Path]:
     )
 
 
-def _replace_atomically(path: Path, write: Callable[[Path], None]) -> None:
+def _replace_atomically(path: Path, write: Callable[[Path], object]) -> None:
     """Write through a temporary file of this writer's own, then replace path in one step;
     an interrupted write leaves the old file and no temporary behind."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    tmp = ""
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
         write(Path(tmp))
         mask = os.umask(0)
         os.umask(mask)
         os.chmod(tmp, 0o666 & ~mask)  # what a plain open() would give, not mkstemp's 0600
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
         raise
 
 

@@ -322,8 +322,17 @@ def _plan(scene: Scene, rng: np.random.Generator, with_object: bool) -> _Plan:
         ]
     else:
         dots = [(rng.uniform(horizon + 2, SIZE), rng.uniform(0, SIZE), 0.0) for _ in range(int(rng.integers(1, 3)))]
-    plan = _Plan(scene, with_object, horizon, (float(sky[0]), float(sky[1]), float(sky[2])), moon_side, specks, ground, dots,
-                 rng.normal(0, GRAIN, (SIZE, SIZE)).astype(np.float32))  # fmt: skip
+    plan = _Plan(
+        scene,
+        with_object,
+        horizon,
+        (float(sky[0]), float(sky[1]), float(sky[2])),
+        moon_side,
+        specks,
+        ground,
+        dots,
+        rng.normal(0, GRAIN, (SIZE, SIZE)).astype(np.float32),
+    )
     if with_object:
         plan.size = float(rng.uniform(0.85, 1.15))
         plan.facing = float(rng.choice((-1.0, 1.0)))

@@ -7,6 +7,7 @@ is already built: `make site` writes `site/`; set `PAINTERS_SITE` to check anoth
 from __future__ import annotations
 
 import http.server
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -239,3 +240,35 @@ def set_scheme(tab: Any, scheme: str) -> str:
     assert tab.evaluate("document.body.dataset.mdColorScheme") == scheme, f"the toggle never showed {scheme}"
     tab.wait_for_timeout(100)  # let the new palette paint
     return tab.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+# --- page speed and weight (test_reader.py), written to a file and printed at the end ---------
+
+WEIGHTS_FILE = ARTIFACTS / "page-weights.json"
+#: page -> what its cold loads measured (test_reader.test_every_page_is_fast_and_light).
+PAGE_WEIGHTS: dict[str, dict[str, Any]] = {}
+WEIGHT_LIMITS: dict[str, Any] = {}
+
+
+def write_weights(limits: dict[str, Any]) -> None:
+    WEIGHT_LIMITS.update(limits)
+    WEIGHTS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    data = {"limits": limits, "viewport": DESKTOP, "pages": dict(sorted(PAGE_WEIGHTS.items()))}
+    WEIGHTS_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def weights_table() -> list[str]:
+    """The per-page table printed at the end of the run (conftest's terminal summary)."""
+    if not PAGE_WEIGHTS:
+        return []
+    max_ms, max_kb = WEIGHT_LIMITS.get("max_dcl_ms", float("inf")), WEIGHT_LIMITS.get("max_kb", float("inf"))
+    loads = WEIGHT_LIMITS.get("loads_per_page", "?")
+    lines = [f"page loads, cold cache, {DESKTOP['width']} px (median of {loads}; also in {WEIGHTS_FILE}):"]
+    lines.append(f"  {'page':32} {'DCL ms':>7} {'load ms':>8} {'KB':>6}   html / css / js / search index / other KB")
+    for page, w in sorted(PAGE_WEIGHTS.items()):
+        k = w["kb_by_kind"]
+        parts = " / ".join(f"{k.get(kind, 0):.0f}" for kind in ("html", "css", "js", "search index", "other"))
+        over = w["dcl_ms_median"] > max_ms or w["kb"] > max_kb
+        timings = f"{w['dcl_ms_median']:>7} {w['load_ms_median']:>8} {w['kb']:>6.0f}"
+        lines.append(f"  {page or '(home)':32} {timings}   {parts}{'  <- over the limit' if over else ''}")
+    return lines

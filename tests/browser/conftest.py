@@ -32,6 +32,7 @@ from built_site import (
     open_tab,
     site_prefix,
     slug,
+    weights_table,
 )
 
 
@@ -49,6 +50,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(f"screenshots of every page, desktop and phone: {SCREENSHOTS}")
     for name, value in COUNTS.items():
         terminalreporter.write_line(f"{name}: {len(value) if isinstance(value, set) else value}")
+    for line in weights_table():
+        terminalreporter.write_line(line)
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +89,8 @@ def tab(browser: Any, base_url: str) -> Iterator[Any]:
         record = Visit(url=base_url + page)
         context, tab = open_tab(browser, viewport, record, **options)
         contexts.append(context)
-        tab.goto(record.url, wait_until="networkidle")
+        tab.goto(record.url, wait_until="load")  # DOMContentLoaded, Material's script run: then idle
+        tab.wait_for_load_state("networkidle")
         return tab, record
 
     yield open_page
@@ -104,7 +108,8 @@ def visits(browser: Any, base_url: str) -> Any:
             return cache[page, viewport]
         record = Visit(url=base_url + page)
         context, tab = open_tab(browser, viewport, record)
-        response = tab.goto(record.url, wait_until="networkidle")
+        response = tab.goto(record.url, wait_until="load")
+        tab.wait_for_load_state("networkidle")
         if response is None or response.status >= 400:
             record.failed.append(f"{record.url}: HTTP {response.status if response else '?'}")
         record.facts = tab.evaluate(INSPECT)

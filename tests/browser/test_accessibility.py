@@ -31,13 +31,6 @@ BASELINE = [
         "Material's search overlay is a role=dialog with no accessible name; its input is labelled "
         "('Search'), the dialog is not. Theme markup (mkdocs-material 9.8, partials/search.html).",
     ),
-    Known(
-        "scrollable-region-focusable",
-        ".painters-score",
-        "Material wraps every table in its own .md-typeset__scrollwrap, a scrollable <div> with no "
-        "tabindex (theme JavaScript). Only the score table is wide enough to scroll on a phone; our "
-        "wrapper around it is a focusable, labelled region, but axe checks the theme's inner div.",
-    ),
 ]
 
 # Run axe, then say for each finding which baseline selectors its element matches.

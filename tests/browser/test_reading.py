@@ -1,5 +1,9 @@
 """What a reader does with the site: switch light/dark, search for a term.
 
+Search: each query in SEARCHES ranks first the page that explains the idea, its best result
+quotes the page's prose (not code, a table or a chart's tick labels), and following a result
+lands on a page that says it.
+
 Light and dark: the palette toggle must flip Material's `data-md-color-scheme` and the page's
 background, and every drawn figure (SVG diagrams shown as <img>, inline SVG charts) must read in
 both schemes. "Reads" is measured on what Chromium paints, not on the markup. In each scheme:
@@ -25,7 +29,15 @@ TEXT_CONTRAST = 4.5  # WCAG 2 AA for body text
 # Mean relative luminance of the figure as painted: above this on the light page, below on the dark.
 LIGHT_PAGE_MIN, DARK_PAGE_MAX = 0.35, 0.35
 
-SEARCHES = ["mode collapse", "classifier-free"]
+#: A search for an idea must rank first the page that explains it, quoting its prose.
+SEARCHES = {
+    "mode collapse": "gan/",
+    "classifier-free": "diffusion/",
+    "KV cache": "autoregressive/",
+    "guidance": "diffusion/",
+    "blur": "vae/",
+    "reparameterisation": "vae/",
+}
 
 
 def luminance(rgb: np.ndarray) -> np.ndarray:
@@ -76,8 +88,28 @@ def test_the_site_has_themed_figures():
     assert any("data:image/svg" in p.read_text("utf-8") for p in SITE.rglob("*.html"))
 
 
+# The first result: its page (relative to the site root), its title, its teaser and how much of
+# the teaser is code.
+BEST_RESULT = """() => {
+  const items = [...document.querySelectorAll('.md-search-result__item')];
+  const page = a => new URL(a.href).pathname.replace(new URL(document.baseURI).pathname, '').replace(/^\\/+/, '');
+  const first = items[0].querySelector('a.md-search-result__link');
+  const teaser = first.querySelector('.md-search-result__teaser');
+  const text = teaser ? teaser.textContent.trim() : '';
+  const code = teaser ? [...teaser.querySelectorAll('code, pre')].map(c => c.textContent).join('').length : 0;
+  return {
+    page: page(first).split('#')[0],
+    title: (first.querySelector('h1, h2') || first).textContent.trim().slice(0, 60),
+    teaser: text.slice(0, 160),
+    words: text.split(/\\s+/).filter(Boolean).length,
+    codeShare: text.length ? code / text.length : 1,
+    others: items.slice(1, 4).map(i => page(i.querySelector('a'))),
+  };
+}"""
+
+
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
-@pytest.mark.parametrize("query", SEARCHES)
+@pytest.mark.parametrize("query", list(SEARCHES))
 def test_search_finds(tab, query, viewport):
     browser_tab, record = tab("", viewport)
     if viewport == "phone":  # the search box hides behind the magnifier in the header
@@ -99,6 +131,17 @@ def test_search_finds(tab, query, viewport):
     meta = browser_tab.locator(".md-search-result__meta").inner_text()
     assert re.search(r"\d+ matching document", meta), meta
     count("searches that found their term", 1)
+    # The first result is the page that explains the idea, and what it quotes is prose.
+    best = browser_tab.evaluate(BEST_RESULT)
+    expected = SEARCHES[query]
+    assert best["page"] == expected, (
+        f"{query!r}: the first result is {best['page'] or 'the home page'!r} ({best['title']!r}), "
+        f"not {expected!r}; then: {best['others']}"
+    )
+    prose = f"{query!r}: the first result quotes no prose: {best['teaser']!r} ({best['codeShare']:.0%} code)"
+    assert best["words"] >= 8, prose
+    assert best["codeShare"] < 0.3, prose
+    count("searches that ranked the explaining page first", 1)
     # A result quotes the term, and following it lands on a page that says it.
     # Only results a reader can see count: Material folds extra sections of one page under a
     # "more" toggle, and a folded one cannot be clicked.

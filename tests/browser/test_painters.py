@@ -1,0 +1,194 @@
+"""The painters, live in Chromium: the built site's widgets paint, offline, lazily, and well.
+
+Each family's page paints N prompts (PAINTERS_BROWSER_PROMPTS, default 8) through its widget;
+the canvas pixels are read back and the project's judge scores them against torch's samplers
+on the same prompts. Two ways:
+
+- with torch's own random draws handed to the widget (its paint({draws}) API): the browser must
+  paint torch's pictures (mean abs pixel difference <= 1/255) and so the judge's prompt match
+  must agree within 0.05. Same draws make this exact: with independent noise, N = 8 prompts
+  would give the difference of two prompt-match rates a standard error near 0.2, and a 0.05
+  gate would fail by chance.
+- with the widget's own seeded randomness, as a reader paints: its prompt match must be within
+  max(0.05, three standard errors of the difference) of torch's.
+
+The site must hold the current exports (assets/painter/painters.json, written by the build's
+export.copy_into_site); without them, or without a widget on a page, these tests skip and say
+why. The checkpoints and the judge are the committed ones ($PAINTERS_HOME to use others: the
+mechanics were tried on tiny ones, see tests/tiny_painters.py and painter_site.assemble).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from typing import Any
+
+import numpy as np
+import pytest
+from built_site import SITE, set_scheme
+from painter_site import PAGES, paint, torch_draws
+
+INDEX = SITE / "assets" / "painter" / "painters.json"
+N = int(os.environ.get("PAINTERS_BROWSER_PROMPTS", "8"))
+FAMILIES = ("gan", "vae", "diffusion", "autoregressive")
+FAMILY_PAGE = {family: url for url, family in PAGES.items() if family in FAMILIES}
+
+pytestmark = pytest.mark.skipif(
+    not INDEX.is_file(),
+    reason=f"the built site has no in-browser painters ({INDEX} is missing): the build writes it "
+    "through export.copy_into_site (mkdocs hook on_post_build); run `make site`",
+)
+
+
+def _prompts(n: int) -> list[str]:
+    """n canonical prompts spread over the world's scenes (held-out ones included)."""
+    from painters import world
+
+    scenes = world.ALL_SCENES
+    return [scenes[(i * 37 + 5) % len(scenes)].prompt for i in range(n)]
+
+
+def _open(tab: Any, url: str, family: str) -> tuple[Any, Any]:
+    page, record = tab(url)
+    if not page.locator(f'.painter-widget[data-family="{family}"]').count():
+        pytest.skip(f"no painter widget on /{url}: include docs/widgets/{PAGES[url]}.md in its page")
+    return page, record
+
+
+def _current_index() -> dict[str, Any]:
+    """painters.json, checked against the checkpoints the torch side will load."""
+    from painters import store
+
+    index = json.loads(INDEX.read_text())
+    for family, info in index["painters"].items():
+        committed = store.read_manifest(info["name"])
+        assert info["weights_sha256"] == committed.weights_sha256, (
+            f"the site's {family} model is not the committed checkpoint's: rebuild the site (`make site`)"
+        )
+    return index
+
+
+def _all_four(images: np.ndarray, prompts: list[str]) -> np.ndarray:
+    """Per image: does the judge read all four of its prompt's attributes, in a scene?"""
+    from painters import judge, world
+
+    readings = judge.read(images)
+    hits = []
+    for i, prompt in enumerate(prompts):
+        scene = world.parse_prompt(prompt)
+        right = all(readings.names[name][i] == getattr(scene, name) for name in world.ATTRIBUTES)
+        hits.append(right and readings.scene_probability[i] > 0.5)
+    return np.array(hits, dtype=bool)
+
+
+def _torch_pictures(family: str, prompts: list[str]) -> np.ndarray:
+    from painters import registry
+
+    model, _ = registry.load_model(family)
+    painter = registry.painter(family)
+    return np.stack([painter.sample_images(model, p, 1, seed=i)[0] for i, p in enumerate(prompts)])
+
+
+def test_nothing_is_fetched_before_paint_and_nothing_leaves_the_site(tab):
+    """The first load of a widget page requests none of the painter's JS, runtime or models;
+    Paint (a real click) loads them from the site itself, single-threaded, and paints."""
+    for url, place in PAGES.items():
+        family = "all" if place == "home" else place
+        page, record = _open(tab, url, family)
+        requested: list[str] = []
+        page.on("request", lambda r, seen=requested: seen.append(r.url))
+        before = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
+        heavy = [u for u in before if "/assets/painter/" in u and not u.endswith(".css")]
+        assert not heavy, f"/{url} loaded painter files before Paint: {heavy}"
+        page.locator(f'.painter-widget[data-family="{family}"] button[type=submit]').click()
+        page.wait_for_function(
+            """family => {
+                 const widget = document.querySelector(`.painter-widget[data-family="${family}"]`);
+                 const panels = [...widget.querySelectorAll('.painter-panel')];
+                 return panels.length && panels.every(p => p.dataset.state === 'done' || p.dataset.state === 'error');
+               }""",
+            arg=family, timeout=120_000,
+        )  # fmt: skip
+        states = page.evaluate("[...document.querySelectorAll('.painter-panel')].map(p => p.dataset.state)")
+        assert set(states) == {"done"}, states
+        assert any("/assets/painter/ort/" in u and u.endswith(".wasm") for u in requested), requested
+        assert any("/assets/painter/models/" in u for u in requested), requested
+        assert not record.foreign, record.foreign
+        assert not record.failed, record.failed
+        assert not record.errors, record.errors
+        pixels = paint(page, family, _prompts(1)[0], 1)["panels"]
+        assert all(p["pixels"].std() > 0 for p in pixels.values()), "a blank canvas"
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_browser_paints_torchs_pictures_and_the_judge_agrees(tab, family):
+    from painters import registry
+
+    _current_index()
+    page, record = _open(tab, FAMILY_PAGE[family], family)
+    model, _ = registry.load_model(family)
+    prompts = _prompts(N)
+    browser = []
+    for seed, prompt in enumerate(prompts):
+        out = paint(page, family, prompt, seed, draws={family: torch_draws(family, model, seed)})
+        assert out["panels"][family]["state"] == "done", out["status"]
+        browser.append(out["panels"][family]["pixels"])
+    ours, theirs = np.stack(browser), _torch_pictures(family, prompts)
+    for i, prompt in enumerate(prompts):
+        difference = np.abs(ours[i].astype(int) - theirs[i].astype(int)).mean() / 255
+        assert difference <= 1 / 255, f"{family}, {prompt!r}: mean abs pixel difference {difference:.4f}"
+    match_browser, match_torch = _all_four(ours, prompts).mean(), _all_four(theirs, prompts).mean()
+    assert abs(match_browser - match_torch) <= 0.05, (family, match_browser, match_torch)
+    assert not record.errors, record.errors
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_the_readers_own_randomness_paints_as_well_as_torch(tab, family):
+    page, _ = _open(tab, FAMILY_PAGE[family], family)
+    prompts = _prompts(N)
+    ours = np.stack([paint(page, family, p, seed)["panels"][family]["pixels"] for seed, p in enumerate(prompts)])
+    p_browser, p_torch = _all_four(ours, prompts).mean(), _all_four(_torch_pictures(family, prompts), prompts).mean()
+    pooled = (p_browser + p_torch) / 2
+    allowed = max(0.05, 3 * math.sqrt(2 * pooled * (1 - pooled) / N))
+    assert abs(p_browser - p_torch) <= allowed, (family, p_browser, p_torch, allowed)
+
+
+def test_a_bad_prompt_names_the_unknown_word_as_python_does(tab):
+    from painters import world
+
+    page, _ = _open(tab, "", "all")
+    bad = "a red bicylce on a beach at sunset"
+    with pytest.raises(world.PromptError) as python:
+        world.encode(bad)
+    out = paint(page, "all", bad, 0)
+    assert out["error"] == str(python.value)
+    assert "did you mean 'bicycle'" in out["error"]
+    assert page.locator("#painter-home-prompt").get_attribute("aria-invalid") == "true"
+    assert out["status"] == "Nothing painted: the prompt needs a change."
+    assert not any(p["ms"] is not None for p in out["panels"].values())
+
+
+def test_keyboard_labels_pixels_and_both_palettes(tab):
+    page, record = _open(tab, FAMILY_PAGE["gan"], "gan")
+    field = page.locator("#painter-gan-prompt")
+    field.fill("a green ball in the snow at noon")
+    field.press("Enter")  # the form submits: Paint without a mouse
+    page.wait_for_function("document.querySelector('.painter-panel')?.dataset.state === 'done'", timeout=120_000)
+    canvas = page.locator(".painter-panel canvas").first
+    assert canvas.get_attribute("role") == "img"
+    assert "a green ball in the snow at noon" in canvas.get_attribute("aria-label")
+    style = canvas.evaluate("c => [getComputedStyle(c).imageRendering, c.getBoundingClientRect().width]")
+    assert style[0] == "pixelated"
+    assert style[1] >= 128
+    for name in ("truncation",):
+        assert page.locator(f"label[for=painter-gan-{name}]").count() == 1
+    if not page.locator("form[data-md-component=palette]").count():
+        pytest.skip("no palette toggle on this page (not a Material page)")
+    colours = {}
+    for scheme in ("default", "slate"):
+        background = set_scheme(page, scheme)
+        colours[scheme] = (background, field.evaluate("e => getComputedStyle(e).color"))
+    assert colours["default"] != colours["slate"], colours
+    assert not record.errors, record.errors

@@ -1,0 +1,332 @@
+"""The reader's view: every page fast, light, legible and figure-first, on a laptop and a phone.
+
+- Speed and weight: each page is loaded cold (a fresh browser context, nothing cached) at
+  desktop width, LOADS times; its DOMContentLoaded (the page is interactive: Material's script
+  has run) must come within MAX_DCL_MS, and everything it fetches before the reader asks for
+  more (the HTML with its inline figures, stylesheets, scripts, the search index Material loads
+  at once) must weigh at most MAX_BYTES. Each page's numbers go to artifacts/page-weights.json
+  and are printed as a table at the end of the run.
+- Tables: at 375 px and 1280 px, every table's last column is in view, or its table sits in one
+  scroll box (never two nested) that reaches it and shows the scroll cue (extra.css: a fade
+  pinned to the box's right edge, over the content, off it once the end is reached). The score
+  table keeps Family and Total in view on a phone. Picture grids are tables too.
+- Figure first: the page's own words come before its first figure, no code block shows above
+  it (code waits in a closed <details>), and every "Show the code" is closed on load.
+- Picture grids: every pixelated picture is drawn at a whole multiple (2x or more) of its pixel
+  width at both widths, and every grid of more than one row names each row.
+- Charts: every word in an inline SVG chart renders at MIN_CHART_TEXT_PX or more on a 375 px
+  phone, and no two words overlap. Each chart is screenshotted at both widths in both colour
+  schemes into artifacts/charts/, for people to look at.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+import pytest
+from built_site import (
+    ARTIFACTS,
+    COUNTS,
+    PAGE_WEIGHTS,
+    PHONE,
+    SCHEMES,
+    SITE,
+    Visit,
+    built_pages,
+    count,
+    open_tab,
+    set_scheme,
+    slug,
+    write_weights,
+)
+
+MAX_DCL_MS = 1000  # DOMContentLoaded, cold cache, on this machine
+MAX_BYTES = 700 * 1024  # everything a page fetches before the reader asks for more
+LOADS = 3  # cold loads per page: the gate reads the median (a busy machine makes single loads noisy)
+MIN_CHART_TEXT_PX = 11
+CHARTS = ARTIFACTS / "charts"
+
+
+# --- speed and weight --------------------------------------------------------------------------
+
+# Read after the load event and an idle network: when the page was interactive, and every byte
+# it fetched (the HTML with its inline figures, then each stylesheet, script, the search index).
+TIMING = """() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const fetched = [[nav.name, nav.transferSize]].concat(
+    performance.getEntriesByType('resource').map(r => [r.name, r.transferSize]));
+  return {dcl: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, fetched};
+}"""
+
+
+def cold_load(browser: Any, base_url: str, page: str) -> dict[str, Any]:
+    """One load of `page` in a fresh context (an empty cache): its timings and what it fetched."""
+    record = Visit(url=base_url + page)
+    context, tab = open_tab(browser, "desktop", record)
+    tab.goto(record.url, wait_until="load")
+    tab.wait_for_load_state("networkidle")
+    timing = tab.evaluate(TIMING)
+    context.close()
+    assert not record.failed, record.failed
+    kinds: dict[str, int] = {}
+    for url, size in timing["fetched"]:
+        kind = "html" if url == record.url else _kind(url)
+        kinds[kind] = kinds.get(kind, 0) + size
+    total = sum(size for _, size in timing["fetched"])
+    return {"dcl_ms": timing["dcl"], "load_ms": timing["load"], "bytes": total, "by_kind": kinds}
+
+
+def _kind(url: str) -> str:
+    path = url.split("?")[0]
+    for suffix, kind in ((".css", "css"), (".js", "js"), ("search_index.json", "search index")):
+        if path.endswith(suffix):
+            return kind
+    return "other"
+
+
+def test_every_page_is_fast_and_light(browser, base_url, page):
+    loads = [cold_load(browser, base_url, page) for _ in range(LOADS)]
+    dcl = statistics.median(load["dcl_ms"] for load in loads)
+    weight = max(load["bytes"] for load in loads)
+    PAGE_WEIGHTS[page] = {
+        "dcl_ms_median": round(dcl),
+        "dcl_ms_each": [round(load["dcl_ms"]) for load in loads],
+        "load_ms_median": round(statistics.median(load["load_ms"] for load in loads)),
+        "kb": round(weight / 1024, 1),
+        "kb_by_kind": {k: round(v / 1024, 1) for k, v in sorted(loads[0]["by_kind"].items())},
+    }
+    write_weights({"max_dcl_ms": MAX_DCL_MS, "max_kb": MAX_BYTES // 1024, "loads_per_page": LOADS})
+    count("pages timed cold (x3)")
+    problems = []
+    if dcl > MAX_DCL_MS:
+        problems.append(f"DOMContentLoaded after {dcl:.0f} ms (median of {LOADS} cold loads) > {MAX_DCL_MS} ms")
+    if weight > MAX_BYTES:
+        problems.append(
+            f"{weight / 1024:.0f} KB fetched on load > {MAX_BYTES // 1024} KB: {PAGE_WEIGHTS[page]['kb_by_kind']}"
+        )
+    assert not problems, f"{page or 'index'}: " + "; ".join(problems)
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+TABLES = """() => {
+  const content = document.querySelector('.md-content');
+  const scrolls = el => {
+    const s = getComputedStyle(el);
+    return ['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1;
+  };
+  const name = t => (t.caption ? t.caption.textContent : (t.rows[0] ? t.rows[0].textContent : '')).trim().slice(0, 50);
+  return [...content.querySelectorAll('table')].filter(t => t.checkVisibility() && t.rows.length).map(table => {
+    const first = table.rows[0];
+    const last = first.cells[first.cells.length - 1];
+    const boxes = [];
+    for (let el = table; el && el !== content; el = el.parentElement) if (scrolls(el)) boxes.push(el);
+    const box = boxes[0];
+    const out = {name: name(table), boxes: boxes.length, box: box ? box.tagName + '.' + box.className : null};
+    const right = () => last.getBoundingClientRect().right;
+    const limit = () => Math.min(document.documentElement.clientWidth,
+                                 box ? box.getBoundingClientRect().right : Infinity);
+    out.visible = right() <= limit() + 1;
+    if (box && !out.visible) {
+      // The cue: the box's ::after, a fade pinned to its right edge over the content.
+      const cue = getComputedStyle(box, '::after');
+      const width = parseFloat(cue.width) || 0;
+      out.cue = cue.content !== 'none' && cue.position === 'sticky' && /gradient/.test(cue.backgroundImage)
+        && width >= 8;
+      const before = box.scrollLeft;
+      box.scrollLeft = box.scrollWidth;
+      out.reachable = right() <= limit() + 1;
+      out.uncovered = right() <= limit() - width + 1;  // at the end, the fade lies over empty margin
+      box.scrollLeft = before;
+    }
+    if (table.closest('.painters-score')) {
+      const heads = [...first.cells].map(c => c.textContent.trim());
+      out.score = {
+        heads: heads.slice(0, 2),
+        inView: [...first.cells].slice(0, 2).every(c => c.getBoundingClientRect().right <= limit() + 1),
+      };
+    }
+    return out;
+  });
+}"""
+
+
+# Material wraps each plain table in its scroll box from its script, after DOMContentLoaded; on a
+# busy machine that can come after the network is idle.
+WRAPPED = """() => [...document.querySelectorAll('.md-content table:not([class])')]
+  .every(t => t.parentElement.classList.contains('md-typeset__table'))"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_tables_show_their_last_column_or_a_scroll_cue(tab, page, viewport):
+    browser_tab, record = tab(page, viewport)
+    browser_tab.wait_for_function(WRAPPED, timeout=10_000)
+    problems = []
+    for t in browser_tab.evaluate(TABLES):
+        where = f"table {t['name']!r}"
+        if t["boxes"] > 1:
+            problems.append(f"{where} sits in {t['boxes']} nested scroll boxes (one is enough)")
+        if not t["visible"]:
+            if not t["boxes"]:
+                problems.append(f"{where}: its last column is cut off and nothing scrolls to it")
+            elif not t.get("reachable"):
+                problems.append(f"{where}: scrolling its box does not bring the last column into view")
+            elif not t.get("cue"):
+                problems.append(f"{where} scrolls with no cue (the fade at the right edge, extra.css)")
+            elif not t.get("uncovered"):
+                problems.append(f"{where}: scrolled to the end, the cue still covers its last column")
+            count(f"tables that scroll with a cue ({viewport})")
+        if "score" in t and (t["score"]["heads"] != ["Family", "Total"] or not t["score"]["inView"]):
+            problems.append(f"score table: Family and Total not first and in view: {t['score']}")
+        count(f"tables checked ({viewport})")
+    assert not problems, f"{record.url} at {viewport}:\n" + "\n".join(problems)
+
+
+# --- figure first ------------------------------------------------------------------------------
+
+ORDER = """() => {
+  const article = document.querySelector('.md-content article');
+  const figures = [...article.querySelectorAll('figure, img, svg[role=img]')]
+    .filter(el => el.checkVisibility() && !el.closest('.headerlink, .md-content__button, a.md-button'));
+  const first = figures[0];
+  const before = el => first && (el.compareDocumentPosition(first) & Node.DOCUMENT_POSITION_FOLLOWING);
+  const inClosed = el => { const d = el.closest('details'); return !!d && !d.open; };
+  const prose = [...article.querySelectorAll('p')]
+    .filter(p => before(p) && !p.closest('figure, details, .provenance') && !p.matches('.provenance')
+                 && p.textContent.trim().split(/\\s+/).length >= 5);
+  const code = [...article.querySelectorAll('pre, .highlight, .jp-InputArea')]
+    .filter(el => before(el) && el.checkVisibility() && !inClosed(el));
+  const what = el => el.tagName.toLowerCase() + (el.className && typeof el.className === 'string'
+    ? '.' + el.className.trim().split(/\\s+/).slice(0, 2).join('.') : '');
+  const label = el => (el.getAttribute('alt') || el.getAttribute('aria-label') || '').slice(0, 60);
+  return {
+    figure: first ? what(first) + ' ' + label(first) : null,
+    prose: prose.length,
+    code: code.slice(0, 3).map(el => what(el) + ': ' + el.textContent.trim().slice(0, 60)),
+    openCode: [...article.querySelectorAll('details.painters-code')].filter(d => d.open).length,
+    folded: article.querySelectorAll('details.painters-code').length,
+  };
+}"""
+
+
+def test_words_come_first_then_the_figure_then_the_code(tab, page):
+    browser_tab, record = tab(page)
+    order = browser_tab.evaluate(ORDER)
+    problems = []
+    if order["figure"] is not None:
+        if not order["prose"]:
+            problems.append(f"no paragraph of the page's own words before its first figure ({order['figure']})")
+        if order["code"]:
+            problems.append(f"code shows above the first figure ({order['figure']}): {order['code']}")
+    if order["openCode"]:
+        problems.append(f"{order['openCode']} 'Show the code' block(s) open on load")
+    count("pages checked figure-first")
+    count("code blocks folded under their figure", order["folded"])
+    assert not problems, f"{record.url}:\n" + "\n".join(problems)
+
+
+# --- picture grids -----------------------------------------------------------------------------
+
+GRIDS = """() => {
+  const content = document.querySelector('.md-content');
+  const pictures = [...content.querySelectorAll('img.pixelated')].filter(img => img.checkVisibility()).map(img => ({
+    alt: (img.getAttribute('alt') || '').slice(0, 60),
+    natural: img.naturalWidth,
+    shown: img.getBoundingClientRect().width,
+  }));
+  const grids = [...content.querySelectorAll('.painters-grid')].map(grid => {
+    const rows = [...grid.querySelectorAll('tbody > tr')];
+    return {
+      alt: ((grid.querySelector('img') || {}).alt || '').slice(0, 60),
+      rows: rows.length,
+      labelled: rows.filter(r => (r.querySelector('th[scope=row]') || {textContent: ''}).textContent.trim()).length,
+    };
+  });
+  return {pictures, grids};
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_pictures_keep_whole_pixels_and_grids_name_their_rows(tab, page, viewport):
+    browser_tab, record = tab(page, viewport)
+    found = browser_tab.evaluate(GRIDS)
+    problems = []
+    for p in found["pictures"]:
+        scale = p["shown"] / p["natural"] if p["natural"] else 0
+        if scale < 2 - 0.01 or abs(scale - round(scale)) > 0.01:
+            problems.append(f"{p['alt']!r}: drawn at {scale:.2f}x its {p['natural']} px (a whole 2x or more)")
+        count(f"pixelated pictures at a whole scale ({viewport})")
+    for g in found["grids"]:
+        if g["rows"] > 1 and g["labelled"] < g["rows"]:
+            problems.append(f"grid {g['alt']!r}: {g['rows']} rows, {g['labelled']} named")
+    assert not problems, f"{record.url} at {viewport}:\n" + "\n".join(problems)
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+CHART_TEXT = """() => {
+  const charts = [...document.querySelectorAll('.md-content figure.chart svg')].filter(s => s.checkVisibility());
+  return charts.map(svg => {
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim());
+    const words = texts.map(t => {
+      const m = t.getScreenCTM();
+      const scale = Math.hypot(m.a, m.b);
+      const r = t.getBoundingClientRect();
+      return {text: t.textContent.trim().slice(0, 30), px: parseFloat(getComputedStyle(t).fontSize) * scale,
+              box: [r.left, r.top, r.right, r.bottom]};
+    });
+    const overlaps = [];
+    for (let i = 0; i < words.length; i++) for (let j = i + 1; j < words.length; j++) {
+      const [a, b] = [words[i].box, words[j].box];
+      const w = Math.min(a[2], b[2]) - Math.max(a[0], b[0]), h = Math.min(a[3], b[3]) - Math.max(a[1], b[1]);
+      if (w > 1 && h > 1) overlaps.push(words[i].text + ' / ' + words[j].text);
+    }
+    return {label: (svg.getAttribute('aria-label') || '').slice(0, 60), words, overlaps,
+            width: svg.getBoundingClientRect().width};
+  });
+}"""
+
+
+def test_chart_text_reads_on_a_phone_and_nothing_overlaps(tab, page):
+    browser_tab, record = tab(page, "phone")
+    problems = []
+    for chart in browser_tab.evaluate(CHART_TEXT):
+        small = [f"{w['text']!r} {w['px']:.1f} px" for w in chart["words"] if w["px"] < MIN_CHART_TEXT_PX - 0.05]
+        if small:
+            problems.append(
+                f"chart {chart['label']!r} ({chart['width']:.0f} px wide): text under {MIN_CHART_TEXT_PX} px: "
+                + ", ".join(small[:6])
+            )
+        if chart["overlaps"]:
+            problems.append(f"chart {chart['label']!r}: words overlap: {chart['overlaps'][:4]}")
+        count("chart words checked at 375 px", len(chart["words"]))
+    assert not problems, f"{record.url} at {PHONE['width']} px:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "phone"])
+def test_chart_screenshots_in_both_schemes(tab, page, viewport):
+    browser_tab, record = tab(page, viewport)
+    charts = browser_tab.locator(".md-content figure.chart")
+    if not charts.count():
+        return
+    for scheme, name in SCHEMES.items():
+        set_scheme(browser_tab, scheme)
+        for i in range(charts.count()):
+            chart = charts.nth(i)
+            if not chart.is_visible():
+                continue
+            chart.scroll_into_view_if_needed()
+            path = CHARTS / f"{slug(page)}-{i + 1}-{viewport}-{name}.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            chart.screenshot(path=str(path), animations="disabled")
+            COUNTS.setdefault("chart screenshots", set()).add(path.name)
+    assert not record.errors, record.errors
+
+
+def test_the_reader_checks_have_something_to_check():
+    # The per-page checks pass on a page without tables, grids or charts: not on a site without any.
+    html = "".join((SITE / (p if p.endswith(".html") else p + "index.html")).read_text("utf-8") for p in built_pages())
+    marks = ('class="painters-score', "painters-grid", "<table", 'figure class="painters-figure chart', "painters-code")
+    for mark in marks:
+        assert mark in html, f"no page of {SITE} has {mark!r}: the checks of it are vacuous"

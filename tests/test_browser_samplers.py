@@ -1,0 +1,133 @@
+"""The browser's samplers (docs/assets/painter/samplers.js) under Node, on the exported graphs,
+with torch's random draws replayed: the pictures torch's samplers paint, within 1/255 on average
+(GAN, VAE, diffusion), and the very same tokens (autoregressive)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from painters import autoregressive, diffusion, export, gan, registry, vae, world
+from painters.nn import to_pixels
+
+ROOT = Path(__file__).resolve().parents[1]
+PROMPTS = ("a red bicycle parked on a beach at sunset", "a blue boat in the snow at night", "green tree, meadow, noon")
+
+pytestmark = [
+    pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
+    pytest.mark.skipif(
+        not (ROOT / "node_modules" / "onnxruntime-web").is_dir(),
+        reason="onnxruntime-web is not installed: run `npm ci --ignore-scripts`",
+    ),
+]
+
+
+def _node(script: str, job: Any) -> Any:
+    out = subprocess.run(
+        ["node", str(ROOT / "tests" / "js" / script)], input=json.dumps(job), capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    return json.loads(out.stdout)
+
+
+def _paint_in_node(tiny_painters, name: str, jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    checkpoints, root = tiny_painters
+    record = export.check_export(name, root, checkpoints)
+    folder = export.export_folder(name, record["weights_sha256"], root)
+    return _node("samplers.mjs", {"folder": str(folder), "jobs": jobs})
+
+
+def _pixels(values: list[int]) -> np.ndarray:
+    return np.array(values, dtype=np.uint8).reshape(world.SIZE, world.SIZE, 3)
+
+
+def _mean_difference(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a.astype(int) - b.astype(int)).mean() / 255)
+
+
+def _normal(seed: int, *shape: int) -> list[float]:
+    return torch.randn(*shape, generator=torch.Generator().manual_seed(seed)).flatten().tolist()
+
+
+@pytest.mark.parametrize("truncation", [1.0, 0.6])
+def test_gan_in_node_paints_torchs_pictures(tiny_painters, truncation):
+    model = registry.load_model("gan", tiny_painters[0])[0]
+    jobs = [{"tokens": world.encode(p), "draws": {"normal": _normal(s, 1, model.config.z_dim)},
+             "options": {"truncation": truncation}} for s, p in enumerate(PROMPTS)]  # fmt: skip
+    for seed, (prompt, out) in enumerate(zip(PROMPTS, _paint_in_node(tiny_painters, "gan", jobs), strict=True)):
+        expected = gan.sample_images(model, prompt, 1, seed, truncation=truncation)[0]
+        assert _mean_difference(_pixels(out["pixels"]), expected) <= 1 / 255
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.5])
+def test_vae_in_node_paints_torchs_pictures(tiny_painters, temperature):
+    model = registry.load_model("vae", tiny_painters[0])[0]
+    jobs = [{"tokens": world.encode(p), "draws": {"normal": _normal(s, 1, model.config.latent_dim)},
+             "options": {"temperature": temperature}} for s, p in enumerate(PROMPTS)]  # fmt: skip
+    for seed, (prompt, out) in enumerate(zip(PROMPTS, _paint_in_node(tiny_painters, "vae", jobs), strict=True)):
+        expected = vae.sample_images(model, prompt, 1, seed, temperature=temperature)[0]
+        assert _mean_difference(_pixels(out["pixels"]), expected) <= 1 / 255
+
+
+@pytest.mark.parametrize(("steps", "guidance"), [(None, None), (7, 2.5), (2, 1.0)])
+def test_diffusion_in_node_paints_torchs_pictures_and_every_x0(tiny_painters, steps, guidance):
+    model = registry.load_model("diffusion", tiny_painters[0])[0]
+    options = {"steps": steps, "guidance": guidance}
+    jobs = [{"tokens": world.encode(p), "draws": {"normal": _normal(s, 1, 3, 32, 32)}, "options": options}
+            for s, p in enumerate(PROMPTS)]  # fmt: skip
+    for seed, (prompt, out) in enumerate(zip(PROMPTS, _paint_in_node(tiny_painters, "diffusion", jobs), strict=True)):
+        expected = diffusion.sample_images(model, prompt, 1, seed, steps=steps, guidance=guidance)[0]
+        assert _mean_difference(_pixels(out["pixels"]), expected) <= 1 / 255
+        path = diffusion.ddim_trajectory(
+            model, torch.tensor([world.encode(prompt)]), steps=steps or model.config.sample_steps,
+            guidance=model.config.guidance if guidance is None else guidance,
+            generator=torch.Generator().manual_seed(seed),
+        )  # fmt: skip
+        assert len(out["x0"]) == len(path) - 1
+        for shown, (_, _, x0) in zip(out["x0"], path, strict=False):
+            assert _mean_difference(_pixels(shown), to_pixels(x0)[0]) <= 1 / 255
+
+
+@pytest.mark.parametrize("forced", [{}, {"3": 1, "20": 0}])
+def test_autoregressive_in_node_writes_torchs_tokens(tiny_painters, forced):
+    model = registry.load_model("autoregressive", tiny_painters[0])[0]
+    jobs, expected = [], []
+    for seed, prompt in enumerate(PROMPTS):
+        draws = torch.Generator().manual_seed(seed)
+        uniform = [torch.rand((1, 1), generator=draws).item() for _ in range(autoregressive.LENGTH)]
+        jobs.append({"tokens": world.encode(prompt), "draws": {"uniform": uniform}, "options": {"forced": forced}})
+        ids = autoregressive.sample_tokens(
+            model, torch.tensor([world.encode(prompt)]), torch.Generator().manual_seed(seed),
+            forced={int(k): v for k, v in forced.items()},
+        )  # fmt: skip
+        expected.append((ids[0].tolist(), autoregressive.decode_tokens(model, ids)[0]))
+    for out, (ids, pixels) in zip(_paint_in_node(tiny_painters, "autoregressive", jobs), expected, strict=True):
+        assert out["ids"] == ids
+        assert _mean_difference(_pixels(out["pixels"]), pixels) <= 1 / 255
+
+
+def test_schedule_times_and_pixels_are_torchs():
+    """alphaBar at every t, the DDIM times for any step count (halves rounded to even) and
+    to_pixels (halves too), computed by the JS as torch computes them, in float32."""
+    settings = {"timesteps": 1000, **export.COSINE_SCHEDULE}
+    steps = [*range(1, 61), 100, 250, 1000]
+    values = np.concatenate([np.linspace(-1.2, 1.2, 2001), (np.arange(256) + 0.5) / 127.5 - 1]).astype(np.float32)
+    values = np.resize(values, 3 * 32 * 32 * 3).astype(np.float32)
+    calls = [{"fn": "alphaBar", "args": [t, settings]} for t in range(1001)]
+    calls += [{"fn": "ddimTimes", "args": [1000, n]} for n in steps]
+    calls += [{"fn": "toPixels", "args": [values[i * 3072 : (i + 1) * 3072].tolist()]} for i in range(3)]
+    out = _node("functions.mjs", calls)
+    expected = diffusion.alpha_bar(torch.arange(1001), 1000).numpy()
+    assert np.abs(np.array(out[:1001], dtype=np.float32) - expected).max() <= 1e-6
+    for n, times in zip(steps, out[1001 : 1001 + len(steps)], strict=True):
+        assert times == torch.linspace(1000, 0, n + 1).round().long().tolist(), n
+    for i, pixels in enumerate(out[1001 + len(steps) :]):
+        chw = torch.from_numpy(values[i * 3072 : (i + 1) * 3072].reshape(1, 3, 32, 32))
+        assert np.array_equal(_pixels(pixels), to_pixels(chw)[0])

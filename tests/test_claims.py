@@ -1,0 +1,80 @@
+"""The lesson's claims: every one is evaluated, shown where its chapter makes it, and shown with
+the verdict this build measured (a retrain that flips a result flips the words)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from checkpoint_home import committed
+
+from painters import claims, registry
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "site"
+REQUIRED = {
+    "gan-fastest", "gan-crisp", "gan-collapse", "gan-oscillation", "vae-blur", "vae-smooth", "vae-small",
+    "diffusion-layout-first", "diffusion-slow-best", "diffusion-prompt-control", "ar-time-grows", "ar-echo",
+}  # fmt: skip
+
+
+def test_the_issue_s_claims_are_all_records() -> None:
+    assert {c.key for c in claims.CLAIMS} >= REQUIRED
+    assert len({c.key for c in claims.CLAIMS}) == len(claims.CLAIMS)
+    for claim in claims.CLAIMS:
+        assert claim.family in registry.painters(), claim.key
+        assert claim.lesson.endswith("."), claim.key
+        assert claim.test, claim.key
+
+
+def test_unknown_claim_names_the_known_ones() -> None:
+    with pytest.raises(ValueError, match="gan-fastest"):
+        claims.get("gan-slowest")
+
+
+@pytest.mark.parametrize("claim", claims.CLAIMS, ids=lambda c: c.key)
+def test_each_claim_is_shown_on_its_own_chapter(claim: claims.Claim) -> None:
+    """Where the lesson makes it: its snippet is included by its family's page, and by no other."""
+    snippet = f"snippets/claims/{claim.key.replace('-', '_')}.py"
+    assert f'claims.render("{claim.key}")' in (ROOT / snippet).read_text()
+    pages = [p.name for p in (ROOT / "docs").glob("*.md") if snippet in p.read_text()]
+    assert pages == [f"{claim.family}.md"], pages
+
+
+def test_the_comparison_page_gathers_every_claim() -> None:
+    assert "snippets/compare/claims_table.py" in (ROOT / "docs" / "compare.md").read_text()
+
+
+@pytest.fixture(scope="module")
+def verdicts() -> dict[str, claims.Verdict]:
+    for name, _, _ in registry.CHECKPOINTS:
+        committed(name)  # a clean skip while a checkpoint is stale
+    return {c.key: claims.verdict(c.key) for c in claims.CLAIMS}
+
+
+def test_every_claim_evaluates_to_a_verdict_with_its_evidence(verdicts: dict[str, claims.Verdict]) -> None:
+    for key, v in verdicts.items():
+        assert isinstance(v.holds, bool), key
+        assert re.search(r"\d", v.measured), f"{key}: the measurement names no number: {v.measured}"
+        assert v.because, key
+
+
+def test_render_says_the_verdict_that_was_measured(verdicts: dict[str, claims.Verdict]) -> None:
+    for key, v in verdicts.items():
+        html = claims.render(key)
+        word = "agrees" if v.holds else "disagrees"
+        assert f'data-verdict="{word}"' in html, key
+        assert f"Our measurement {word}" in html, key
+        assert claims.get(key).lesson.rstrip(".") in html.replace("&#x27;", "'"), key
+
+
+def test_the_built_site_shows_this_build_s_verdicts(verdicts: dict[str, claims.Verdict]) -> None:
+    """The pages were built from the same checkpoints: each claim's verdict on its chapter and in
+    the comparison table is the one evaluated here."""
+    if not (SITE / "index.html").exists():
+        pytest.skip("no built site in site/ (make site)")
+    for key, v in verdicts.items():
+        page = (SITE / claims.get(key).family / "index.html").read_text()
+        shown = re.findall(rf'data-claim="{re.escape(key)}" data-verdict="(\w+)"', page)
+        assert shown == ["agrees" if v.holds else "disagrees"], (key, shown)

@@ -1,0 +1,224 @@
+"""The metrics, on synthetic data where the right answer is known, and the whole-world protocol:
+its plumbing with a tiny stand-in judge, its ceiling with the committed one (skipped, with the
+reason, while that checkpoint cannot be used)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from checkpoint_home import committed
+
+from painters import judge, metrics, store, world
+
+SCENE = world.parse_prompt(world.SHARED_PROMPT)
+
+pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
+
+
+@pytest.fixture(scope="module")
+def renders() -> np.ndarray:
+    return world.render_many([SCENE] * 8, seed=2)
+
+
+# --- pixels -----------------------------------------------------------------------------------
+
+
+def test_sharpness_is_zero_for_flat_pictures_and_drops_with_blur(renders):
+    assert metrics.sharpness(np.full((2, 32, 32, 3), 90, dtype=np.uint8)) == 0.0
+    ramp = np.broadcast_to(np.arange(32, dtype=np.uint8)[None, None, :, None] * 8, (1, 32, 32, 3))
+    assert metrics.sharpness(np.ascontiguousarray(ramp)) == pytest.approx(0.0, abs=1e-12)  # no edge in a ramp
+    blurred = ((renders[:, :-1, :-1].astype(int) + renders[:, 1:, 1:]) // 2).astype(np.uint8)
+    assert metrics.sharpness(blurred) < 0.7 * metrics.sharpness(renders[:, :-1, :-1])
+
+
+def test_sharpness_of_a_checkerboard():
+    board = (np.indices((32, 32)).sum(0) % 2 * 255).astype(np.uint8)
+    images = np.repeat(board[None, :, :, None], 3, axis=3)
+    # each inner pixel's Laplacian is +-4 (in [0, 1] grey units), alternating: variance 16
+    assert metrics.sharpness(images) == pytest.approx(16.0)
+
+
+def test_pixel_diversity_of_copies_opposites_and_renders(renders):
+    assert metrics.pixel_diversity(np.repeat(renders[:1], 8, axis=0)) == pytest.approx(0.0, abs=1e-6)
+    black_white = np.stack([np.zeros((32, 32, 3)), np.full((32, 32, 3), 255)]).astype(np.uint8)
+    assert metrics.pixel_diversity(black_white) == pytest.approx(1.0)
+    assert 0.05 < metrics.pixel_diversity(renders) < 1.0
+
+
+def test_mean_pairwise_distance():
+    points = np.array([[0.0, 0.0], [3.0, 4.0], [6.0, 8.0]])
+    assert metrics.mean_pairwise_distance(points) == pytest.approx((5 + 10 + 5) / 3)
+    with pytest.raises(ValueError, match="at least two"):
+        metrics.mean_pairwise_distance(points[:1])
+
+
+# --- sets of feature vectors --------------------------------------------------------------------
+
+
+def test_coverage_counts_the_real_points_some_fake_one_reaches():
+    rng = np.random.default_rng(0)
+    real = rng.normal(size=(200, 4))
+    assert metrics.coverage(real, real) == 1.0
+    assert metrics.coverage(real, real + 100.0) == 0.0  # fakes far from every real point
+    half = real[real[:, 0] > 0]  # a painter that paints only half the world
+    assert 0.35 < metrics.coverage(real, half) < 0.75
+
+
+def test_precision_recall_catch_mode_collapse():
+    rng = np.random.default_rng(1)
+    real = rng.normal(size=(200, 4))
+    assert metrics.precision_recall(real, real) == (1.0, 1.0)
+    collapsed = np.repeat(real[:1], 200, axis=0) + rng.normal(scale=1e-3, size=(200, 4))  # one good picture
+    precision, recall = metrics.precision_recall(real, collapsed)
+    assert precision == 1.0
+    assert recall < 0.1
+    precision, recall = metrics.precision_recall(real, rng.normal(loc=6.0, size=(200, 4)))  # all off the mark
+    assert precision < 0.05
+
+
+def test_frechet_distance_of_gaussians():
+    rng = np.random.default_rng(0)
+    a = rng.normal(size=(2000, 8))
+    assert metrics.frechet_distance(a, a) == pytest.approx(0.0, abs=1e-6)
+    assert metrics.frechet_distance(a, a + 1.0) == pytest.approx(8.0, rel=1e-6)  # |mean shift|^2
+    # scaled by 2: covariance S against 4S gives tr(S) + tr(4S) - 2 tr(2S) = tr(S), plus the means' gap
+    expected = np.trace(np.cov(a, rowvar=False)) + (a.mean(0) ** 2).sum()
+    assert metrics.frechet_distance(a, 2.0 * a) == pytest.approx(expected, rel=1e-6)
+    b = rng.normal(size=(2000, 8))
+    assert metrics.frechet_distance(a, b) == pytest.approx(metrics.frechet_distance(b, a), rel=1e-6)
+    assert metrics.frechet_distance(a, b) < 0.2  # two draws of one distribution
+
+
+# --- the protocol -------------------------------------------------------------------------------
+
+
+def test_captions_are_varied_read_as_their_scene_and_the_same_for_a_seed():
+    scenes = world.HELD_OUT[:3]
+    prompts = metrics.captions(scenes, 5)
+    assert len(prompts) == 15
+    assert [world.parse_prompt(p) for p in prompts] == [s for s in scenes for _ in range(5)]
+    assert len(set(prompts[:5])) > 1  # varied wording within a scene
+    assert metrics.captions(scenes, 5) == prompts
+    assert metrics.captions(scenes, 5, seed=1) != prompts
+
+
+def test_reference_lays_renders_out_scene_after_scene():
+    scenes = world.HELD_OUT[:2]
+    reals = metrics.reference(scenes, 3)
+    assert reals.shape == (6, 32, 32, 3)
+    np.testing.assert_array_equal(reals, world.render_many([scenes[0]] * 3 + [scenes[1]] * 3, metrics.REFERENCE_SEED))
+
+
+def test_paint_all_asks_in_chunks_with_a_seed_per_chunk(monkeypatch):
+    monkeypatch.setattr(metrics, "PAINT_CHUNK", 4)
+    asked = []
+
+    def paint(prompts: list[str], seed: int) -> np.ndarray:
+        asked.append((list(prompts), seed))
+        return np.full((len(prompts), 32, 32, 3), seed, dtype=np.uint8)
+
+    prompts = [f"p{i}" for i in range(10)]
+    out = metrics.paint_all(paint, prompts)
+    assert asked == [(prompts[0:4], 0), (prompts[4:8], 1), (prompts[8:10], 2)]
+    assert out.shape == (10, 32, 32, 3)
+    assert out[:, 0, 0, 0].tolist() == [0] * 4 + [1] * 4 + [2] * 2
+
+
+def test_compare_refuses_sets_that_do_not_line_up():
+    images = np.zeros((6, 32, 32, 3), dtype=np.uint8)
+    with pytest.raises(ValueError, match="6 pictures and 4 renders for 2 scenes"):
+        metrics.compare(images, images[:4], world.HELD_OUT[:2])
+    with pytest.raises(ValueError, match="for 4 scenes"):
+        metrics.compare(images, images, world.HELD_OUT)
+
+
+def test_real_renders_against_themselves_score_exactly_the_ceiling(small_protocol):
+    scenes = world.HELD_OUT[:2]
+    reals = metrics.reference(scenes, 6)
+    m = metrics.compare(reals, reals, scenes)  # any judge: the same pictures read the same
+    assert m.sharpness_ratio == pytest.approx(1.0)
+    assert m.pixel_diversity_ratio == pytest.approx(1.0)
+    assert m.feature_diversity_ratio == pytest.approx(1.0)
+    assert m.layout_diversity_ratio == pytest.approx(1.0)
+    assert m.layout_coverage == 1.0
+    assert (m.precision, m.recall) == (1.0, 1.0)
+    assert m.frechet == pytest.approx(0.0, abs=1e-4)
+    assert (m.scenes, m.pictures) == (2, 12)
+    assert set(m.prompt_match) == {*world.ATTRIBUTES, "all four"}
+    assert m.as_dict()["pictures"] == 12
+
+
+def test_copies_of_one_picture_score_no_diversity_and_little_coverage(small_protocol):
+    scenes = world.HELD_OUT[:2]
+    reals = metrics.reference(scenes, 6)
+    copies = np.concatenate([np.repeat(reals[:1], 6, axis=0), np.repeat(reals[6:7], 6, axis=0)])
+    m = metrics.compare(copies, reals, scenes)
+    assert m.pixel_diversity_ratio == pytest.approx(0.0, abs=1e-6)
+    assert m.feature_diversity_ratio == pytest.approx(0.0, abs=1e-6)
+    assert m.layout_diversity_ratio == pytest.approx(0.0, abs=1e-6)
+    assert m.layout_coverage < 0.5
+    assert m.recall < 0.5
+
+
+def test_prompt_match_is_per_scene_and_needs_a_scene_for_all_four(small_protocol):
+    scene = world.HELD_OUT[0]
+    images = world.render_many([scene] * 4, 1)
+    readings = judge.read(images, small_protocol)
+    readings.names = {name: [getattr(scene, name)] * 4 for name in world.ATTRIBUTES}
+    readings.names["time"][0] = "noon" if scene.time != "noon" else "night"
+    readings.scene_probability = np.array([0.9, 0.9, 0.9, 0.1])
+    match = metrics.prompt_match(images, scene, readings)
+    assert match == {"object": 1.0, "colour": 1.0, "place": 1.0, "time": 0.75, "all four": 0.5}
+
+
+def test_measure_paints_every_scene_of_both_groups_in_varied_wording(small_protocol):
+    asked = []
+
+    def paint(prompts: list[str], seed: int) -> np.ndarray:
+        asked.extend(prompts)
+        return world.render_many([world.parse_prompt(p) for p in prompts], seed + 5)
+
+    result = metrics.measure(paint)
+    assert set(result) == {"trained", "held_out"}
+    assert (result["trained"].scenes, result["trained"].pictures) == (2, 8)
+    assert (result["held_out"].scenes, result["held_out"].pictures) == (1, 4)
+    groups = metrics.groups()
+    expected = [s for group in groups.values() for s in group[0] for _ in range(group[1])]
+    assert [world.parse_prompt(p) for p in asked] == expected
+    assert asked == metrics.captions(*groups["trained"]) + metrics.captions(*groups["held_out"])
+
+
+def test_the_protocol_covers_the_whole_world():
+    groups = metrics.groups()
+    assert groups["trained"] == (world.TRAIN_SCENES, metrics.SAMPLES_PER_SCENE)
+    assert groups["held_out"] == (world.HELD_OUT, metrics.HELD_OUT_SAMPLES)
+    assert len(world.TRAIN_SCENES) == 140
+    assert len(world.HELD_OUT) == 4
+
+
+# --- with the committed judge -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def committed_judge() -> judge.Judge:
+    return committed("judge")
+
+
+def test_real_against_real_prompt_match_is_the_judges_accuracy(committed_judge):
+    scenes = world.ALL_SCENES
+    m = metrics.compare(metrics.reference(scenes, 4, metrics.SECOND_REFERENCE_SEED), metrics.reference(scenes, 4),
+                        scenes)  # fmt: skip
+    accuracy = store.read_manifest("judge").metrics["accuracy"]
+    for name in world.ATTRIBUTES:
+        assert m.prompt_match[name] == pytest.approx(accuracy[name], abs=0.03), name
+    assert m.prompt_match["all four"] >= 0.95
+    assert 0.8 < m.sharpness_ratio < 1.25
+    assert 0.8 < m.feature_diversity_ratio < 1.25
+    assert m.precision > 0.8
+    assert m.recall > 0.8
+
+
+def test_a_wrong_prompt_scores_near_zero(committed_judge):
+    images = world.render_many([SCENE] * 32, seed=9)
+    assert metrics.prompt_match(images, SCENE)["all four"] >= 0.95
+    assert metrics.prompt_match(images, world.Scene("boat", "blue", "snow", "night"))["all four"] == 0.0
