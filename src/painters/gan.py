@@ -17,6 +17,14 @@ mode-seeking term the generator ignored z (all 8 samples of a prompt alike); at 
 term won over the critic and some z painted blank white or black frames; at 0.1 it works.
 A PixelShuffle output layer, even ICNR-initialised, grew a 2-pixel checkerboard; nearest
 upsampling and a conv did not.
+
+What the retrain of December 2026 taught (24 trained scenes x 32 pictures, batch 32, on the
+2-core CPU; Frechet distance in the judge's features): a conv at 32x32 (g_full) took the
+sharpness ratio from 0.36 to 0.77 at 2000 steps, but as speckle (FD 59); DiffAugment
+(translation and cutout) without the mode-seeking term collapsed completely: every picture
+of a prompt the same (recall 0.08); the R1 penalty every 4th step brought FD 59 -> 39 at the
+same 2000 steps; narrower networks (width 32 instead of 48) for twice the steps, 4000, brought
+FD to 34 and prompt match 0.86 -> 0.91. The committed GAN combines the last two.
 """
 
 from __future__ import annotations

@@ -94,9 +94,9 @@ CHECKPOINTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ("autoregressive", "autoregressive", {}),
     ("vae", "vae", {}),
     # the beta sweep on the VAE page: the same VAE with the KL term weighted 0.1, 1 and 4
-    ("vae-beta0.1", "vae", {"beta": 0.1, "steps": 1000}),
-    ("vae-beta1", "vae", {"beta": 1.0, "steps": 1000}),
-    ("vae-beta4", "vae", {"beta": 4.0, "steps": 1000}),
+    ("vae-beta0.1", "vae", {"beta": 0.1, "steps": 1500}),
+    ("vae-beta1", "vae", {"beta": 1.0, "steps": 1500}),
+    ("vae-beta4", "vae", {"beta": 4.0, "steps": 1500}),
 )
 
 
