@@ -27,6 +27,11 @@ def test_classes_inside_not_and_is_are_not_required_nor_in_strings():
     assert trim_css(css, {"cell"}) == css
 
 
+def test_root_inside_another_element_matches_nothing_and_goes():
+    css = ".jupyter-wrapper :root { --jp-a: 1; }\n:root { --jp-b: 2; }\n.jupyter-wrapper > :root, a { x: y; }\n"
+    assert trim_css(css, {"jupyter-wrapper"}) == ":root { --jp-b: 2; }\na { x: y; }\n"
+
+
 def test_media_blocks_are_trimmed_inside_and_dropped_when_empty():
     css = "@media (max-width: 10px) { .a { x: 1; } .b { x: 2; } }\n@media print { .b { x: 3; } }\n"
     assert trim_css(css, {"a"}) == "@media (max-width: 10px) {\n.a { x: 1; }\n}\n"

@@ -12,7 +12,7 @@ for scale in (1.0, 1.5, 3.0, 5.0):  # 1 = no guidance: the prompt-conditioned pr
     m = metrics.compare(images, reals, scenes)
     rows.append((scale, figures.percent(m.prompt_match["all four"]), f"{m.feature_diversity_ratio:.2f}",
                  f"{m.layout_diversity_ratio:.2f}", f"{m.frechet:.1f}"))  # fmt: skip
-    strips.append(images[::n // 2])  # two pictures of each held-out prompt
+    strips.append(images[:: n // 2])  # two pictures of each held-out prompt
 print(figures.image_grid(np.concatenate(strips), alt="Diffusion pictures of the four held-out prompts at four "
                          "guidance scales", columns=8, row_labels=[f"guidance {r[0]:g}" for r in rows]))  # fmt: skip
 header = ["guidance scale", "prompt match (all four)", "diversity ratio (features)", "diversity ratio (layout)",

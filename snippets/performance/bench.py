@@ -33,8 +33,10 @@ rows = [
     row("renderer, per scene in a batch", "render, batch (ms/scene)", None, "ms"),
     row("renderer, per scene one at a time", "render, one at a time (ms/scene)", None, "ms"),
 ]
-rows.append(("renderer speed-up", f"{bench.get('renderer speed-up', 0):g}x", f">= {targets['renderer speed-up']:g}x",
-             "met" if bench.get("renderer speed-up", 0) >= targets["renderer speed-up"] else "missed"))  # fmt: skip
+if "renderer speed-up" in bench:
+    goal = targets["renderer speed-up"]
+    met = "met" if bench["renderer speed-up"] >= goal else "missed"
+    rows.append(("renderer speed-up", f"{bench['renderer speed-up']:g}x", f">= {goal:g}x", met))
 print(figures.table(rows, ["what", "measured", "target", ""]))
 
 columns = ["batch 1 (ms/image)", "batch 64 (ms/image)", "floor, batch 64 (ms/image)", "sampler / floor"]

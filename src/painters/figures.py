@@ -114,8 +114,9 @@ def table(
 ) -> str:
     """A plain HTML table; floats are shown with 2 decimals, everything else as str().
 
-    Kept out of the site's search index unless searchable=True: a search for an idea should
-    land on the prose that explains it, not on a table of numbers that names it."""
+    Its rows are kept out of the site's search index unless searchable=True (its caption and
+    header stay): a search for an idea should land on the prose that explains it, not on a
+    table of numbers that names it."""
 
     def cell(v: object) -> str:
         if isinstance(v, Html):
@@ -127,8 +128,8 @@ def table(
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    exclude = "" if searchable else " data-search-exclude"
-    return f"<table{exclude}>{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    exclude = "" if searchable else " data-search-exclude"  # the body: the caption and header stay
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody{exclude}>{body}</tbody></table>"
 
 
 def percent(x: float) -> str:

@@ -187,6 +187,10 @@ def move_styles(html_text: str, page_dir: str, site_dir: str) -> str:
 _CLASS_ATTR = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""")
 _CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+# `:root` after a combinator: the root element is inside nothing, so the selector matches nothing.
+# (mkdocs-jupyter scopes JupyterLab's theme under `.jupyter-wrapper`, which turns its ~80 kB of
+# `:root { --jp-...: ... }` blocks into `.jupyter-wrapper :root`: dead rules.)
+_ROOT_INSIDE = re.compile(r"(?:\S\s+|[>+~]\s*):root\b")
 
 
 def classes_in(html_text: str) -> set[str]:
@@ -218,7 +222,7 @@ def trim_css(css: str, classes: set[str]) -> str:
             selectors = [
                 s.strip()
                 for s in _split_selectors(prelude)
-                if s.strip() and set(_CSS_CLASS.findall(_required_part(s))) <= classes
+                if s.strip() and set(_CSS_CLASS.findall(_required_part(s))) <= classes and not _ROOT_INSIDE.search(s)
             ]
             if selectors:
                 out.append(f"{', '.join(selectors)} {{{body}}}")

@@ -6,7 +6,9 @@ is already built: `make site` writes `site/`; set `PAINTERS_SITE` to check anoth
 
 from __future__ import annotations
 
+import gzip
 import http.server
+import io
 import json
 import os
 import re
@@ -114,6 +116,27 @@ class SiteHandler(http.server.SimpleHTTPRequestHandler):
         if not path.startswith(self.prefix):
             return str(Path(self.directory) / "__outside_the_site__")
         return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_head(self) -> Any:
+        """Text files go out gzip-compressed when the browser accepts it, as GitHub Pages and
+        any static host serve them: the weights the reader checks measure are what a reader
+        downloads. (Pictures are inline PNGs in the HTML: they compress little either way.)"""
+        path = Path(self.translate_path(self.path.split("?")[0].split("#")[0]))
+        if path.is_dir() and self.path.split("?")[0].endswith("/"):
+            path = path / "index.html"
+        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in COMPRESSED or not path.is_file():
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+#: What a static host compresses (GitHub Pages: HTML, CSS, JavaScript, JSON, SVG, source maps).
+COMPRESSED = {".html", ".css", ".js", ".mjs", ".json", ".svg", ".map", ".xml", ".txt"}
 
 
 def is_local(url: str) -> bool:
@@ -261,14 +284,16 @@ def weights_table() -> list[str]:
     """The per-page table printed at the end of the run (conftest's terminal summary)."""
     if not PAGE_WEIGHTS:
         return []
-    max_ms, max_kb = WEIGHT_LIMITS.get("max_dcl_ms", float("inf")), WEIGHT_LIMITS.get("max_kb", float("inf"))
+    max_ms = WEIGHT_LIMITS.get("max_dcl_ms", float("inf"))
+    max_kb = WEIGHT_LIMITS.get("max_kb_sent", float("inf"))
     loads = WEIGHT_LIMITS.get("loads_per_page", "?")
     lines = [f"page loads, cold cache, {DESKTOP['width']} px (median of {loads}; also in {WEIGHTS_FILE}):"]
-    lines.append(f"  {'page':32} {'DCL ms':>7} {'load ms':>8} {'KB':>6}   html / css / js / search index / other KB")
+    kinds = ("html", "css", "js", "search index", "other")
+    lines.append(f"  {'page':28} {'DCL ms':>7} {'load ms':>8} {'KB sent':>8} {'KB raw':>7}   raw: " + " / ".join(kinds))
     for page, w in sorted(PAGE_WEIGHTS.items()):
-        k = w["kb_by_kind"]
-        parts = " / ".join(f"{k.get(kind, 0):.0f}" for kind in ("html", "css", "js", "search index", "other"))
-        over = w["dcl_ms_median"] > max_ms or w["kb"] > max_kb
-        timings = f"{w['dcl_ms_median']:>7} {w['load_ms_median']:>8} {w['kb']:>6.0f}"
-        lines.append(f"  {page or '(home)':32} {timings}   {parts}{'  <- over the limit' if over else ''}")
+        k = w["kb_raw_by_kind"]
+        parts = " / ".join(f"{k.get(kind, 0):.0f}" for kind in kinds)
+        over = w["dcl_ms_median"] > max_ms or w["kb_sent"] > max_kb
+        numbers = f"{w['dcl_ms_median']:>7} {w['load_ms_median']:>8} {w['kb_sent']:>8.0f} {w['kb_raw']:>7.0f}"
+        lines.append(f"  {page or '(home)':28} {numbers}   {parts}{'  <- over the limit' if over else ''}")
     return lines
