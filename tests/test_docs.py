@@ -127,8 +127,9 @@ def test_mkdocs_config_keeps_pages_offline_and_includes_checked():
     assert [f["name"] for f in fences] == ["python"]
     assert "!!python/name:painters.blocks.timed_formatter" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "privacy" not in plugins
-    # One hook module, for the lab notebooks (see its docstring); tests/test_mkdocs_hooks.py tests it.
-    assert config["hooks"] == ["src/painters/mkdocs_hooks.py"]
+    # Two hook modules (see their docstrings): the pages' checks, math and lab notebooks, tested by
+    # tests/test_mkdocs_hooks.py; then the search index's exclusions, tested by tests/test_search_hooks.py.
+    assert config["hooks"] == ["src/painters/mkdocs_hooks.py", "src/painters/search_hooks.py"]
     jupyter = plugins["mkdocs-jupyter"]["mkdocs-jupyter"]
     assert jupyter["allow_errors"] is False  # a failing cell fails the build
     assert jupyter["execute"] is True
