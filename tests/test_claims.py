@@ -78,3 +78,11 @@ def test_the_built_site_shows_this_build_s_verdicts(verdicts: dict[str, claims.V
         page = (SITE / claims.get(key).family / "index.html").read_text()
         shown = re.findall(rf'data-claim="{re.escape(key)}" data-verdict="(\w+)"', page)
         assert shown == ["agrees" if v.holds else "disagrees"], (key, shown)
+
+
+def test_oscillation_needs_turns_and_swings_not_wiggles():
+    wiggle = [1.0 + 0.01 * (i // 10 % 2) for i in range(100)]  # turns every tenth, by 1%
+    means, count = claims.turns([1.0] * 10 + [2.0] * 10 + [1.0] * 10 + [2.0] * 10 + [1.0] * 10, segments=5)
+    assert count == 3 and claims.swing(means) >= claims.SWING
+    means, count = claims.turns(wiggle, segments=10)
+    assert count >= claims.OSCILLATING_TURNS and claims.swing(means) < claims.SWING
