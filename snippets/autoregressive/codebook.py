@@ -10,4 +10,5 @@ with torch.no_grad():
     grids = torch.arange(K)[:, None].expand(K, autoregressive.LENGTH)
     patches = nn.to_pixels(model.tokenizer.decode(grids))[:, 14:18, 14:18]
 alt = f"The visual codebook: all {K} tokens, each shown as a 4x4 patch"
-print(figures.image_grid(patches, alt=alt, columns=32))
+rows = [f"tokens {k}-{k + 31}" for k in range(0, K, 32)]
+print(figures.image_grid(patches, alt=alt, columns=32, row_labels=rows))

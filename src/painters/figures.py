@@ -101,7 +101,9 @@ def image_grid(
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
     kind = "painters-grid painters-scroll" + (" painters-grid--wide" if widest > WIDE_GRID else "")
     body = f'<table class="painters-rows">{top}<tbody>{"".join(rows)}</tbody></table>'
-    grid = f'<div class="{kind}" data-search-exclude>{body}</div>'
+    # A box that may scroll sideways takes keyboard focus (arrow keys scroll it) and names itself.
+    focus = f'tabindex="0" role="region" aria-label="{html.escape(alt)}"'
+    grid = f'<div class="{kind}" {focus} data-search-exclude>{body}</div>'
     return f'<figure class="painters-figure">{grid}{cap}</figure>'
 
 

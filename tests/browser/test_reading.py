@@ -32,7 +32,7 @@ LIGHT_PAGE_MIN, DARK_PAGE_MAX = 0.35, 0.35
 #: A search for an idea must rank first the page that explains it, quoting its prose.
 SEARCHES = {
     "mode collapse": "gan/",
-    "classifier-free": None,  # found, on the diffusion page or the autoregressive one (both use it)
+    "classifier-free": "diffusion/",  # the autoregressive page uses it too; the diffusion page explains it
     "KV cache": "autoregressive/",
     "guidance": "diffusion/",
     "blur": "vae/",
