@@ -7,9 +7,9 @@ from types import ModuleType
 import pytest
 import torch
 from checkpoint_home import use_home
-from support import FAKE_FAMILY, install_family
+from support import CPU, FAKE_FAMILY, install_family
 
-from painters import judge, metrics, world
+from painters import fit, judge, metrics, world
 
 
 @pytest.fixture(scope="module")
@@ -20,6 +20,19 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="session")
+def data() -> world.Dataset:
+    """256 renders of the world (seed 1): what the family tests' tiny painters learn from.
+    (test_fit and test_judge define a `data` of their own.)"""
+    return world.make_dataset(256, 1)
+
+
+@pytest.fixture(scope="session")
+def fresh() -> fit.Batch:
+    """Pictures no tiny painter trained on (another seed of the world)."""
+    return fit.Pictures(world.make_dataset(128, 99), CPU).take(torch.arange(128))
 
 
 @pytest.fixture

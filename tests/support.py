@@ -1,4 +1,5 @@
-"""Helpers the unit tests share: a fake fifth family, and a counter of network passes."""
+"""Helpers the unit tests share: the prompts and device the family tests use, a fake fifth
+family, and a counter of network passes."""
 
 import importlib.util
 import sys
@@ -8,7 +9,18 @@ from types import ModuleType
 import pytest
 import torch
 
-from painters import registry, store
+from painters import registry, store, world
+
+CPU = torch.device("cpu")
+PROMPT = world.SHARED_PROMPT
+OTHER = "a blue boat in the snow at night"
+PROMPTS = (PROMPT, OTHER, "green tree, meadow, noon")  # what the export tests paint in torch and in the browser
+
+
+def tokens_of(*prompts: str) -> torch.Tensor:
+    """The prompts as the painters read them: one row of word ids each."""
+    return torch.tensor([world.encode(p) for p in prompts])
+
 
 # A fifth painting family, as small as the contract allows: it paints every picture one flat
 # colour (read from the prompt) plus seeded grain. tests/test_registry.py watches the registry,

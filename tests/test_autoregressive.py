@@ -8,36 +8,17 @@ import math
 import numpy as np
 import pytest
 import torch
-from support import forward_calls
+from support import CPU, OTHER, PROMPT, forward_calls, tokens_of
 
 from painters import autoregressive as ar
 from painters import fit, world
-
-CPU = torch.device("cpu")
-PROMPT = world.SHARED_PROMPT
-OTHER = "a blue boat in the snow at night"
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def data() -> world.Dataset:
-    return world.make_dataset(256, 1)
-
-
-@pytest.fixture(scope="module")
-def fresh() -> fit.Batch:
-    """Pictures the painter never trained on (another seed of the world)."""
-    return fit.Pictures(world.make_dataset(128, 99), CPU).take(torch.arange(128))
-
-
-@pytest.fixture(scope="module")
 def trained(data: world.Dataset) -> tuple[ar.Painter, dict[str, list[float]]]:
     return ar.train(ar.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
-
-
-def tokens_of(*prompts: str) -> torch.Tensor:
-    return torch.tensor([world.encode(p) for p in prompts])
 
 
 def test_config_is_checked_before_any_work() -> None:

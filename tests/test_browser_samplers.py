@@ -13,12 +13,12 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from support import PROMPTS
 
 from painters import autoregressive, diffusion, export, gan, registry, vae, world
 from painters.nn import to_pixels
 
 ROOT = Path(__file__).resolve().parents[1]
-PROMPTS = ("a red bicycle parked on a beach at sunset", "a blue boat in the snow at night", "green tree, meadow, noon")
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),

@@ -13,11 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import torch
+from support import PROMPTS
 
 from painters import autoregressive, diffusion, export, registry, store, vae, world
 
 ROOT = Path(__file__).resolve().parents[1]
-PROMPTS = ("a red bicycle parked on a beach at sunset", "a blue boat in the snow at night", "green tree, meadow, noon")
 TOLERANCE = 1e-4
 
 

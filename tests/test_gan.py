@@ -5,26 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from support import forward_calls
+from support import CPU, OTHER, PROMPT, forward_calls
 
 from painters import fit, gan, world
 
-CPU = torch.device("cpu")
-PROMPT = world.SHARED_PROMPT
-OTHER = "a blue boat in the snow at night"
-
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
-
-
-@pytest.fixture(scope="module")
-def data() -> world.Dataset:
-    return world.make_dataset(256, 1)
-
-
-@pytest.fixture(scope="module")
-def fresh() -> fit.Batch:
-    """Pictures the painter never trained on (another seed of the world)."""
-    return fit.Pictures(world.make_dataset(128, 99), CPU).take(torch.arange(128))
 
 
 @pytest.fixture(scope="module")
