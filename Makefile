@@ -55,9 +55,11 @@ JOBS ?= 2
 checkpoints: venv
 	$(BIN)/python scripts/train_all.py --jobs $(JOBS)
 
-# Build, serve-rebuild, test and sampling timings into benchmarks/bench.json (the Performance page).
-bench: venv
+# Build, serve-rebuild, test and sampling timings into benchmarks/bench.json, and the in-browser
+# painters' times into benchmarks/browser.json (both on the Performance page; Chromium and Node from check-tools).
+bench: check-tools
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_browser.py
 
 # --- The whole gate: `make check` -------------------------------------------------------------
 # lint, a strict build, the fast tests, then the built site as a reader's browser sees it
