@@ -32,4 +32,4 @@ print(figures.table(
 ))  # fmt: skip
 
 runtime = sum((export.ort_dist() / name).stat().st_size for name in export.ORT_FILES)
-print(f"<p>The first Paint on a page also fetches the runtime, {mb(runtime)}, once for all four painters.</p>")
+print(f"<p>The first Paint on a page also fetches the runtime, {mb(runtime)}, once for all {len(rows)} painters.</p>")
