@@ -37,8 +37,11 @@ serve: venv $(NODE_STAMP)
 site: venv $(NODE_STAMP)
 	$(BIN)/mkdocs build --strict --site-dir site
 
+# One worker per core (pytest-xdist), each with one torch thread, a whole file to a worker in the
+# order conftest.py gives (the heaviest first); TEST_JOBS=0 runs everything in this process.
+TEST_JOBS ?= auto
 test: venv
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 lint: venv
 	$(BIN)/ruff check .

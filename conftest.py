@@ -16,3 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "tests"))
 from sybil_markdown import make_sybil
 
 pytest_collect_file = make_sybil().pytest()
+
+
+# `make test` runs the suite on one worker per core (pytest-xdist, a whole file to a worker).
+# The files that paint the most on a fresh clone (pages that measure every painter on the whole
+# world, and the claims) go first, so that the workers paint those pictures together (cache.py's
+# locks hand each chunk to one of them) instead of one worker painting alone at the end.
+FIRST = ("docs/compare.md", "docs/diffusion.md", "docs/gan.md", "tests/test_claims.py")
+
+
+def pytest_collection_modifyitems(items):
+    rank = {name: i for i, name in enumerate(FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(FIRST)))  # stable: the rest keep their order

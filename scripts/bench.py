@@ -15,6 +15,7 @@ everything: the JSON records the load average before and after, so a noisy run c
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -26,6 +27,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,24 +54,28 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     return round(time.perf_counter() - start, 1)
 
 
+@contextlib.contextmanager
+def fresh_clone() -> Iterator[None]:
+    """No .cache/ at all, as on a fresh clone (samples, measurements, ring runs, executed labs,
+    the training set); what was there is put back afterwards, and what the run made is dropped."""
+    aside = fit.CACHE_DIR.with_name(f"{fit.CACHE_DIR.name}.aside-{os.getpid()}")
+    if fit.CACHE_DIR.exists():
+        fit.CACHE_DIR.rename(aside)
+    try:
+        yield
+    finally:
+        shutil.rmtree(fit.CACHE_DIR, ignore_errors=True)
+        if aside.exists():
+            aside.rename(fit.CACHE_DIR)
+
+
 def bench_build() -> dict[str, float]:
-    """Cold (no sample cache, no executed labs) and warm strict builds into a temporary folder."""
+    """Cold (as on a fresh clone: nothing in .cache/) and warm strict builds into a temporary folder."""
     mkdocs = str(Path(sys.executable).with_name("mkdocs"))
-    caches = [fit.CACHE_DIR / "samples", fit.CACHE_DIR / "mkdocs-jupyter", fit.CACHE_DIR / "ring"]
-    with tempfile.TemporaryDirectory() as tmp:
-        saved = [Path(tmp) / cache.name for cache in caches]
-        for cache, aside in zip(caches, saved, strict=True):
-            if cache.exists():
-                shutil.move(str(cache), aside)
-        try:
-            cold = timed([mkdocs, "build", "--strict", "-q", "-d", f"{tmp}/site"])
-            warm = timed([mkdocs, "build", "--strict", "-q", "-d", f"{tmp}/site"])
-            blocks = block_times(Path(tmp) / "site" / "computation-times" / "index.html")
-        finally:
-            for cache, aside in zip(caches, saved, strict=True):
-                if aside.exists():
-                    shutil.rmtree(cache, ignore_errors=True)
-                    shutil.move(str(aside), cache)
+    with tempfile.TemporaryDirectory() as tmp, fresh_clone():
+        cold = timed([mkdocs, "build", "--strict", "-q", "-d", f"{tmp}/site"])
+        warm = timed([mkdocs, "build", "--strict", "-q", "-d", f"{tmp}/site"])
+        blocks = block_times(Path(tmp) / "site" / "computation-times" / "index.html")
     return {"cold build (s)": cold, "warm build (s)": warm, "warm build, blocks (s)": blocks}
 
 
@@ -119,18 +125,9 @@ def bench_serve(port: int = 8765, page: str = "docs/wild.md") -> dict[str, float
 
 
 def bench_tests() -> dict[str, float]:
-    """`make test` twice: cold (no sample cache, as on a fresh clone) and warm."""
-    samples = fit.CACHE_DIR / "samples"
-    with tempfile.TemporaryDirectory() as tmp:
-        aside = Path(tmp) / "samples"
-        if samples.exists():
-            shutil.move(str(samples), aside)
-        try:
-            cold = timed(["make", "test"])
-        finally:
-            if aside.exists():
-                shutil.rmtree(samples, ignore_errors=True)
-                shutil.move(str(aside), samples)
+    """`make test` twice: cold (nothing in .cache/, as on a fresh clone) and warm."""
+    with fresh_clone():
+        cold = timed(["make", "test"])
     return {"cold make test (s)": cold, "make test (s)": timed(["make", "test"])}
 
 

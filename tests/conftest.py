@@ -9,7 +9,7 @@ import torch
 from checkpoint_home import use_home
 from support import CPU, FAKE_FAMILY, install_family
 
-from painters import fit, judge, metrics, world
+from painters import fit, judge, metrics, store, world
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +50,12 @@ def fake_family(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.fixture
-def small_protocol(monkeypatch: pytest.MonkeyPatch) -> judge.Judge:
+def small_protocol(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> judge.Judge:
     """The whole-world protocol cut down to 3 scenes x 4 pictures, read by an untrained tiny
-    judge instead of the committed one: the measurement's plumbing, in a second."""
+    judge instead of the committed one: the measurement's plumbing, in a second. What it keeps
+    goes to a cache folder of the test's own (unless `home` gave it one already)."""
+    if fit.CACHE_DIR == store.REPO_DIR / ".cache":
+        monkeypatch.setattr(fit, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(
         metrics, "groups", lambda: {"trained": (world.TRAIN_SCENES[:2], 4), "held_out": (world.HELD_OUT[:1], 4)}
     )

@@ -6,6 +6,7 @@ import os
 import pickle
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -229,7 +230,10 @@ BIG = 2_000_000  # int64 values: 16 MB, so that two writes overlap
 
 
 def _fill(path: str, barrier: object, results: object) -> None:
-    """One process filling the entry: both make it before either writes (the barrier)."""
+    """One process filling the entry: both make it before either writes (the barrier). Without
+    the entry's lock, as on a machine with no flock: with it, the second would wait instead (the
+    test below), and what is tested here is that writes that do overlap still leave it whole."""
+    cache.fcntl = None  # type: ignore[assignment]
 
     def make() -> dict[str, np.ndarray]:
         barrier.wait(timeout=60)  # type: ignore[attr-defined]
@@ -260,3 +264,44 @@ def test_two_processes_filling_one_entry_at_once_both_succeed(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="painters.cache"):
         cache.arrays(path, KEY, {"values": ((BIG,), "int64")}, make)
     assert caplog.records == []
+
+
+# --- one maker at a time ----------------------------------------------------------------------
+
+
+def _make_slowly(path: str, started: object, release: object) -> None:
+    """A process making the entry, holding its lock until told to finish."""
+
+    def make() -> dict[str, np.ndarray]:
+        started.set()  # type: ignore[attr-defined]
+        release.wait(timeout=60)  # type: ignore[attr-defined]
+        return good_arrays()
+
+    cache.arrays(Path(path), KEY, SHAPES, make)
+
+
+def test_an_entry_being_made_elsewhere_is_waited_for_and_read_not_made_again(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    path = tmp_path / "cache" / "entry.npz"
+    started, release = context.Event(), context.Event()
+    maker = context.Process(target=_make_slowly, args=(str(path), started, release))
+    maker.start()
+    try:
+        assert started.wait(timeout=60)
+        make = Maker()
+        with cache.deferring(), pytest.raises(cache.BusyError):  # told at once, nothing made
+            cache.arrays(path, KEY, SHAPES, make)
+        got: list[dict[str, np.ndarray]] = []
+        waiter = threading.Thread(target=lambda: got.append(cache.arrays(path, KEY, SHAPES, make)))
+        waiter.start()
+        waiter.join(timeout=1)
+        assert waiter.is_alive(), "the second asker did not wait for the maker"
+        release.set()
+        waiter.join(timeout=60)
+    finally:
+        release.set()
+        maker.join(timeout=60)
+    assert maker.exitcode == 0
+    assert make.calls == 0  # the waiter read the maker's copy
+    assert_good(got[0])
+    assert [p.name for p in path.parent.iterdir()] == ["entry.npz"]  # the lock is gone too

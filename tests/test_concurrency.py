@@ -3,7 +3,9 @@
 `make check` and a contributor's `make serve` can run side by side on one clone, and CI can run
 two jobs on one runner: both then paint the same pictures into the same .cache/samples. Each
 must come out whole, the same as the other, with no temporary file left behind (cache.py writes
-through a temporary file of each writer's own and replaces the entry in one step).
+through a temporary file of each writer's own and replaces the entry in one step). The first
+test turns the entries' locks off, so that the two really write the same files at once; the
+second keeps them, as a real build does (one paints an entry, the other waits and reads it).
 
 Both tests run on a project folder of tiny checkpoints (checkpoint_home.py), as separate
 processes pointed at it with PAINTERS_HOME.
@@ -39,6 +41,7 @@ CHILD = textwrap.dedent(
     me, cache_dir, meeting, out = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
     fit.CACHE_DIR = cache_dir
     fit.use_threads(1)
+    cache.fcntl = None  # no entry locks (as without flock): both paint every entry and write it
     write, forced = cache.write, [0]
 
     def write_together(path, key, arrays):

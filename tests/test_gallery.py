@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import torch
 
-from painters import fit, gallery, metrics, registry, store, training, vae, world
+from painters import fit, gallery, judge, metrics, registry, store, training, vae, world
 
 PROMPT = world.SHARED_PROMPT
 OTHER = "a blue boat in the snow at night"
@@ -157,6 +157,35 @@ def test_measure_family_measures_a_painter_once_per_build(fake_family, small_pro
     direct = metrics.measure(lambda prompts, seed: fake_family.sample_images(model, prompts, len(prompts), seed))
     assert direct["trained"] == report.trained
     assert direct["held_out"] == report.held_out
+
+
+def test_a_measurement_is_kept_for_the_next_build_and_a_damaged_copy_measured_again(
+    fake_family, small_protocol, fresh_caches, monkeypatch, caplog
+):
+    monkeypatch.setattr(training, "measure_model", lambda family, model: {})
+    training.train_and_save("fake", overrides={"steps": 2}, progress=False)
+    report = gallery.measure_family("fake")
+    (kept,) = (fit.CACHE_DIR / "measurements").glob("fake-*.npz")
+
+    def next_build() -> gallery.FamilyReport:
+        monkeypatch.setattr(gallery, "_measure", functools.cache(gallery._measure.__wrapped__))
+        return gallery.measure_family("fake")
+
+    def no_judging(*args, **kwargs):
+        raise AssertionError("judged again although the kept measurement is good")
+
+    with monkeypatch.context() as m:
+        m.setattr(judge, "read", no_judging)
+        assert next_build() == report  # read back: nothing painted or judged
+    kept.write_bytes(b"\0" * kept.stat().st_size)
+    with caplog.at_level(logging.WARNING, logger="painters.cache"):
+        assert next_build() == report  # measured again, the same numbers
+    assert str(kept) in caplog.text
+    # another judge reads the pictures: another entry, never the old one's numbers
+    with torch.no_grad():
+        next(small_protocol.parameters()).add_(1.0)
+    next_build()
+    assert len(list((fit.CACHE_DIR / "measurements").glob("fake-*.npz"))) == 2
 
 
 def test_real_vs_real_is_the_metrics_ceiling_once_per_build(small_protocol, fresh_caches):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from checkpoint_home import committed
 
-from painters import judge, metrics, store, world
+from painters import cache, judge, metrics, store, world
 
 SCENE = world.parse_prompt(world.SHARED_PROMPT)
 
@@ -222,3 +222,27 @@ def test_a_wrong_prompt_scores_near_zero(committed_judge):
     images = world.render_many([SCENE] * 32, seed=9)
     assert metrics.prompt_match(images, SCENE)["all four"] >= 0.95
     assert metrics.prompt_match(images, world.Scene("boat", "blue", "snow", "night"))["all four"] == 0.0
+
+
+def test_paint_all_leaves_a_chunk_another_process_is_painting_for_last(monkeypatch):
+    monkeypatch.setattr(metrics, "PAINT_CHUNK", 2)
+    calls: list[int] = []
+
+    def paint(prompts: list[str], seed: int) -> np.ndarray:
+        calls.append(seed)
+        if seed == 1 and calls.count(1) == 1:
+            raise cache.BusyError("chunk 1")  # another process is painting it
+        return np.full((len(prompts), 1), seed)
+
+    out = metrics.paint_all(paint, ["p"] * 5)
+    assert calls == [0, 1, 2, 1]  # the busy chunk skipped, then asked again at the end
+    np.testing.assert_array_equal(out[:, 0], [0, 0, 1, 1, 2])  # and put in its place
+
+
+def test_a_measurement_survives_the_trip_through_an_array(small_protocol):
+    scenes, n = world.HELD_OUT[:2], 3
+    m = metrics.compare(metrics.reference(scenes, n, seed=1), metrics.reference(scenes, n), scenes)
+    back = metrics.Measurement.from_array(m.as_array())
+    assert back == m
+    assert isinstance(back.pictures, int)
+    assert back.pictures == 6

@@ -23,7 +23,7 @@ rows = [
     row("cold strict build", "cold build (s)", None),
     row("warm strict build", "warm build (s)", "warm build (s)"),
     row("mkdocs serve: rebuild after touching a page", "serve rebuild (s)", "serve rebuild (s)"),
-    row("make test, fresh (no sample cache)", "cold make test (s)", "make test (s)"),
+    row("make test on a fresh clone (nothing in .cache)", "cold make test (s)", "make test (s)"),
     row("make test", "make test (s)", "make test (s)"),
     row("warm build with a CPU hog on each core", "busy warm build (s)", None),
     row("  busy / idle", "busy / idle, warm build", "busy / idle", "x"),

@@ -11,21 +11,33 @@ the entry is made again.
 
 Writes go to a temporary file with a name of its own in the same folder, then replace the
 entry in one step, so two builds filling the same entry at once both succeed, and an
-interrupted write leaves no half-written entry.
+interrupted write leaves no half-written entry. While a process makes an entry it holds a lock
+on it (a hidden `.NAME.lock` beside it, removed when done), so a second process wanting the same
+entry waits and reads the first one's copy instead of making it again; inside `deferring()` it
+is told so (`BusyError`) and can make other entries first (metrics.paint_all does: two test workers
+measuring the same painter share its chunks). The lock only saves work; the atomic replace is
+what keeps the entry whole, so a machine without flock simply makes the entry twice.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import logging
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no lock, entries may be made twice (still whole)
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger("painters.cache")
 
@@ -93,6 +105,46 @@ def _umask() -> int:
     return mask
 
 
+class BusyError(Exception):
+    """Another process is making this entry right now (raised only inside `deferring()`)."""
+
+
+_DEFER = contextvars.ContextVar("painters_cache_defer", default=False)
+
+
+@contextlib.contextmanager
+def deferring() -> Iterator[None]:
+    """Inside, asking for an entry that another process is making raises BusyError at once instead of
+    waiting for it, so that a caller with several entries to fill can make the others first."""
+    token = _DEFER.set(True)
+    try:
+        yield
+    finally:
+        _DEFER.reset(token)
+
+
+@contextlib.contextmanager
+def _making(path: Path) -> Iterator[None]:
+    """Hold the entry's lock while it is made (see the module's note)."""
+    if fcntl is None:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = path.with_name(f".{path.name}.lock")
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if _DEFER.get() else 0))
+        except BlockingIOError:
+            raise BusyError(str(path)) from None
+        try:
+            yield
+        finally:
+            lock.unlink(missing_ok=True)  # a process still waiting on it wakes, finds the entry made
+    finally:
+        os.close(fd)
+
+
 def arrays(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
     """The arrays of a cache entry: read back and checked, or made (and kept) when there is no
     trustworthy copy. `make` must return arrays of exactly `shapes`."""
@@ -101,6 +153,14 @@ def arrays(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str,
             return _check(path, key, shapes)
         except ValueError as problem:
             log.warning("discarding cache file %s (%s); making it again", path, problem)
+    with _making(path):
+        if path.exists() and not path.is_symlink():  # made by another process while this one waited
+            with contextlib.suppress(ValueError):
+                return _check(path, key, shapes)
+        return _make(path, key, shapes, make)
+
+
+def _make(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
     made = {name: np.asarray(a) for name, a in make().items()}
     for name, (shape, dtype) in shapes.items():
         if name not in made or made[name].shape != tuple(shape) or made[name].dtype != np.dtype(dtype):

@@ -4,7 +4,9 @@ Pages never train. They load the committed checkpoints (registry.load_model, che
 staleness and corruption), ask for pictures through `paint` (kept in .cache/samples under a key
 made of everything that decides them, and checked on every read: see cache.py), measure each
 painter once per build with the whole-world protocol of metrics.py, and time things with
-`timings`, the one way every time on the site is taken.
+`timings`, the one way every time on the site is taken. The measurements themselves are kept
+in .cache/measurements under the same discipline, so a warm build reads four small files
+instead of judging every picture again.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from painters import cache, fit, metrics, registry, store, world
+from painters import cache, fit, judge, metrics, registry, store, world
 
 
 def paint(family: str, prompt: str | Sequence[str], n: int, seed: int = 0, **options: Any) -> np.ndarray:
@@ -70,12 +72,55 @@ class FamilyReport:
     passes: int  # network passes in a row per picture (registry.network_passes)
 
 
-@functools.cache
-def _measure(name: str) -> FamilyReport:
+Measured = dict[str, metrics.Measurement]  # metrics.groups() -> a Measurement
+
+
+def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured:
+    """A measurement kept in .cache/measurements under a key made of everything that decides it:
+    `what` (the painter's weights and code), the weights of the judge that reads the pictures,
+    the code of the protocol and its metrics, and the protocol's scenes and picture counts.
+    Read back through cache.arrays, so a file that lies is discarded and measured again."""
+    code = store.source_hash(("metrics.py", "world.py", "judge.py"), {})
+    request = json.dumps([*what, _weights_digest(judge.load_judge()), code, repr(metrics.groups())])
+    key = hashlib.sha256(request.encode()).hexdigest()[:24]
+    size = len(metrics.MATCH_KEYS) + len(metrics.Measurement.__dataclass_fields__) - 1
+    shapes = dict.fromkeys(metrics.groups(), ((size,), "float64"))
+
+    def arrays() -> dict[str, np.ndarray]:
+        return {group: m.as_array() for group, m in make().items()}
+
+    kept = cache.arrays(fit.CACHE_DIR / "measurements" / f"{what[0]}-{key}.npz", request, shapes, arrays)
+    return {group: metrics.Measurement.from_array(values) for group, values in kept.items()}
+
+
+def _painting(name: str) -> metrics.Painting:
     def painting(prompts: list[str], seed: int) -> np.ndarray:
         return paint(name, prompts, len(prompts), seed)
 
-    m = metrics.measure(painting, reals=reference)
+    return painting
+
+
+def protocol_pictures(name: str, group: str) -> np.ndarray:
+    """The very pictures a painter's measurement judges for one of metrics.groups() ("trained" or
+    "held_out"), scene after scene: read back from the cache when the measurement painted them."""
+    scenes, n = metrics.groups()[group]
+    return metrics.paint_all(_painting(name), metrics.captions(scenes, n))
+
+
+def _weights_digest(model: torch.nn.Module) -> str:
+    digest = hashlib.sha256()
+    for name, tensor in model.state_dict().items():
+        digest.update(name.encode())
+        digest.update(tensor.detach().contiguous().numpy().tobytes())
+    return digest.hexdigest()
+
+
+@functools.cache
+def _measure(name: str) -> FamilyReport:
+    painting = _painting(name)
+    _, manifest = registry.load_model(name)
+    what = [name, manifest.weights_sha256, manifest.source_hash]
+    m = _kept_measurement(what, lambda: metrics.measure(painting, reals=reference))
     return FamilyReport(name, m["trained"], m["held_out"], registry.network_passes(name))
 
 
@@ -87,7 +132,7 @@ def measure_family(name: str) -> FamilyReport:
 
 @functools.cache
 def _real_vs_real() -> dict[str, metrics.Measurement]:
-    return metrics.real_vs_real()
+    return _kept_measurement(["real-vs-real"], metrics.real_vs_real)
 
 
 def real_vs_real() -> dict[str, metrics.Measurement]:

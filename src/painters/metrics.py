@@ -20,12 +20,13 @@ The metrics:
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from painters import judge, world
+from painters import cache, judge, world
 
 #: Pictures per scene (trained scenes; the four held-out ones get HELD_OUT_SAMPLES each, so that
 #: their prompt match rests on more than 16 pictures).
@@ -121,9 +122,18 @@ Painting = Callable[[list[str], int], np.ndarray]  # (one prompt per picture, se
 
 
 def paint_all(paint: Painting, prompts: Sequence[str]) -> np.ndarray:
-    """Ask a painter for one picture per prompt, PAINT_CHUNK at a time (chunk k with seed k)."""
+    """Ask a painter for one picture per prompt, PAINT_CHUNK at a time (chunk k with seed k).
+
+    A chunk that another process is painting into the cache right now is left for last (and
+    then read from that process's copy), so two processes measuring one painter share the work.
+    """
     chunks = [list(prompts[i : i + PAINT_CHUNK]) for i in range(0, len(prompts), PAINT_CHUNK)]
-    return np.concatenate([paint(chunk, k) for k, chunk in enumerate(chunks)])
+    done: dict[int, np.ndarray] = {}
+    with cache.deferring():
+        for k, chunk in enumerate(chunks):
+            with contextlib.suppress(cache.BusyError):
+                done[k] = paint(chunk, k)
+    return np.concatenate([done[k] if k in done else paint(chunk, k) for k, chunk in enumerate(chunks)])
 
 
 @dataclass
@@ -144,6 +154,22 @@ class Measurement:
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
+
+    def as_array(self) -> np.ndarray:
+        """Every number in a fixed order (prompt match by MATCH_KEYS, then the other fields), for
+        keeping in the cache; `from_array` gives the same Measurement back."""
+        rest = [float(getattr(self, name)) for name in _NUMBERS]
+        return np.array([self.prompt_match[k] for k in MATCH_KEYS] + rest, dtype=np.float64)
+
+    @classmethod
+    def from_array(cls, values: np.ndarray) -> Measurement:
+        match = dict(zip(MATCH_KEYS, map(float, values[: len(MATCH_KEYS)]), strict=True))
+        rest = dict(zip(_NUMBERS, map(float, values[len(MATCH_KEYS) :]), strict=True))
+        return cls(match, **{k: int(v) if k in ("scenes", "pictures") else v for k, v in rest.items()})  # type: ignore[arg-type]
+
+
+MATCH_KEYS = (*world.ATTRIBUTES, "all four")  # prompt_match's keys, in order
+_NUMBERS = tuple(name for name in Measurement.__dataclass_fields__ if name != "prompt_match")
 
 
 def compare(fakes: np.ndarray, reals: np.ndarray, scenes: Sequence[world.Scene]) -> Measurement:
