@@ -39,8 +39,10 @@ site: venv $(NODE_STAMP)
 
 # One worker per core (pytest-xdist), each with one torch thread, a whole file to a worker in the
 # order conftest.py gives (the heaviest first); TEST_JOBS=0 runs everything in this process.
+# The in-page painters' tests (and the Performance page's runtime size) read onnxruntime-web's
+# files from node_modules, so a fresh clone's `make test` installs them too.
 TEST_JOBS ?= auto
-test: venv
+test: venv $(NODE_STAMP)
 	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
 
 lint: venv

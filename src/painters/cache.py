@@ -145,15 +145,19 @@ def _making(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def arrays(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str, np.ndarray]]) -> dict[str, np.ndarray]:
+def arrays(
+    path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str, np.ndarray]], *, lock: bool = True
+) -> dict[str, np.ndarray]:
     """The arrays of a cache entry: read back and checked, or made (and kept) when there is no
-    trustworthy copy. `make` must return arrays of exactly `shapes`."""
+    trustworthy copy. `make` must return arrays of exactly `shapes`. With lock=False two
+    processes may make the entry at once (for an entry whose `make` fills other, locked entries
+    that the two should share rather than one wait on the other)."""
     if path.exists() or path.is_symlink():
         try:
             return _check(path, key, shapes)
         except ValueError as problem:
             log.warning("discarding cache file %s (%s); making it again", path, problem)
-    with _making(path):
+    with _making(path) if lock else contextlib.nullcontext():
         if path.exists() and not path.is_symlink():  # made by another process while this one waited
             with contextlib.suppress(ValueError):
                 return _check(path, key, shapes)

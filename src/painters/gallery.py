@@ -89,7 +89,10 @@ def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured
     def arrays() -> dict[str, np.ndarray]:
         return {group: m.as_array() for group, m in make().items()}
 
-    kept = cache.arrays(fit.CACHE_DIR / "measurements" / f"{what[0]}-{key}.npz", request, shapes, arrays)
+    path = fit.CACHE_DIR / "measurements" / f"{what[0]}-{key}.npz"
+    # Not locked: a second process measuring the same painter then paints the chunks the first
+    # is not painting (their own locks share them out) instead of waiting for the whole measurement.
+    kept = cache.arrays(path, request, shapes, arrays, lock=False)
     return {group: metrics.Measurement.from_array(values) for group, values in kept.items()}
 
 
