@@ -3,7 +3,7 @@ import numpy as np
 from painters import diffusion, figures, gallery, metrics, registry, world
 
 model, _ = registry.load_model("diffusion")
-scenes, n = world.TRAIN_SCENES[::7], 8  # every seventh trained scene, eight pictures each
+scenes, n = world.TRAIN_SCENES[::7], 16  # every seventh trained scene, sixteen pictures each
 # The measurement's own prompts for these scenes (varied wording); its pictures are the 20-step row.
 trained, per_scene = metrics.groups()["trained"]
 picked = [world.TRAIN_SCENES.index(s) * per_scene + j for s in scenes for j in range(n)]
