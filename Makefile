@@ -76,9 +76,14 @@ bench: check-tools
 CHECK_STAMP := $(VENV)/.installed-check
 DETERMINISM := build/determinism
 
-# The strict build comes before the tests: it samples every painter cold into .cache/, and the
-# tests' run of the same page code (Sybil) then finds those samples instead of drawing them again.
-check: check-tools lint site test browser determinism
+# The strict build and the tests run side by side: they run the same page code, and .cache/'s
+# locks (src/painters/cache.py) hand each picture to whichever paints it first, the other reads it,
+# so the two share one cold painting instead of each paying for it. Lines of the two interleave
+# (-O line keeps each line whole). Then the built site in the browser, then the second build.
+check: check-tools lint
+	$(MAKE) --no-print-directory -j2 -O line site test
+	$(MAKE) --no-print-directory browser
+	$(MAKE) --no-print-directory determinism
 	@echo "make check: all passed"
 
 check-tools: $(CHECK_STAMP) $(NODE_STAMP)
@@ -93,9 +98,13 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Checks the site in site/ as it is: run `make site` first (make check does).
+# Checks the site in site/ as it is: run `make site` first (make check does). The page-load
+# timings (DOMContentLoaded, test_every_page_is_fast_and_light) run first and alone, in a fresh
+# browser on a machine doing nothing else; every other check then runs one worker per core.
+BROWSER_TIMED := test_every_page_is_fast_and_light
 browser: check-tools
-	$(BIN)/pytest -p no:cacheprovider tests/browser
+	$(BIN)/pytest -p no:cacheprovider tests/browser/test_reader.py -k $(BROWSER_TIMED)
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile tests/browser -k 'not $(BROWSER_TIMED)'
 
 # A second strict build in a fresh copy of the working tree, with a .cache/ of its own, then the
 # comparison with site/. The copy starts with the first build's painted pictures and ring runs

@@ -45,6 +45,24 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("page", pages, ids=[slug(p) for p in pages])
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """On a pytest-xdist worker: hand this worker's counts to the controller, which prints them."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        counts = COUNTS.items()
+        workeroutput["counts"] = [(k, sorted(v) if isinstance(v, set) else v, isinstance(v, set)) for k, v in counts]
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    """On the controller: add up what each worker counted (sets of names are joined)."""
+    for name, value, is_set in getattr(node, "workeroutput", {}).get("counts", []):
+        if is_set:
+            COUNTS.setdefault(name, set()).update(value)
+        else:
+            COUNTS[name] = COUNTS.get(name, 0) + value
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if COUNTS.get("screenshots saved"):
         terminalreporter.write_line(f"screenshots of every page, desktop and phone: {SCREENSHOTS}")

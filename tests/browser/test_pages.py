@@ -166,3 +166,20 @@ def test_computation_times_page_lists_the_builds_blocks():
     missing = [s for s in snippets if f"<td>{s}</td>" not in page and s != "snippets/site/computation_times.py"]
     assert not missing, f"blocks missing from the Computation times page: {missing}"
     count("blocks on the Computation times page", page.count("<td>snippets/"))
+
+
+def test_each_chapter_shows_the_verdicts_this_build_measures():
+    """The built pages and this process read the same checkpoints: each claim's verdict on its
+    chapter is the one evaluated here. (A check of the built site, so it lives here: `make check`
+    builds the site while `make test` runs, and a test there would read a half-written site/.)"""
+    from checkpoint_home import committed
+
+    from painters import claims, registry
+
+    for name, _, _ in registry.CHECKPOINTS:
+        committed(name)  # a clean skip while a checkpoint is stale
+    for claim in claims.CLAIMS:
+        holds = claims.verdict(claim.key).holds
+        page = (SITE / claim.family / "index.html").read_text("utf-8")
+        shown = re.findall(rf'data-claim="{re.escape(claim.key)}" data-verdict="(\w+)"', page)
+        assert shown == ["agrees" if holds else "disagrees"], (claim.key, shown)
