@@ -78,10 +78,10 @@ DETERMINISM := build/determinism
 
 # The strict build and the tests run side by side: they run the same page code, and .cache/'s
 # locks (src/painters/cache.py) hand each picture to whichever paints it first, the other reads it,
-# so the two share one cold painting instead of each paying for it. Lines of the two interleave
-# (-O line keeps each line whole). Then the built site in the browser, then the second build.
+# so the two share one cold painting instead of each paying for it. Their output interleaves (live,
+# not held back until each ends). Then the built site in the browser, then the second build.
 check: check-tools lint
-	$(MAKE) --no-print-directory -j2 -O line site test
+	$(MAKE) --no-print-directory -j2 site test
 	$(MAKE) --no-print-directory browser
 	$(MAKE) --no-print-directory determinism
 	@echo "make check: all passed"

@@ -86,8 +86,11 @@ def test_runs_are_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):
         assert [s for s, _ in a.snapshots] == [s for s, _ in b.snapshots]
         assert (a.coverage, a.quality) == (b.coverage, b.quality)
     monkeypatch.undo()
+    # Trained alone, seed 1 is the same run as beside seed 0, up to rounding: a batched matrix
+    # product may round its last bit differently with another batch size (it does on an AVX-512
+    # machine: 5% of the points, 1e-7 apart), so equal to the bit only for the same seeds.
     direct = ring.train(SHORT, 1)
-    np.testing.assert_array_equal(first[1].samples, direct.samples.astype(np.float32))
+    np.testing.assert_allclose(first[1].samples, direct.samples.astype(np.float32), rtol=0, atol=1e-5)
     assert (first[1].coverage, first[1].quality) == (direct.coverage, direct.quality)
 
 
