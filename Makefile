@@ -72,18 +72,21 @@ bench: check-tools
 # links, vnu) and a second clean build compared byte for byte (tests/test_determinism.py).
 # Needs Debian's chromium and Java 17+ on the machine (.ci/run installs them); the Python and
 # Node tools come from the `check` extra and package.json.
-.PHONY: check check-tools browser determinism lighthouse
+.PHONY: check check-tools browser browser-timed browser-checks determinism second-build same-builds lighthouse
 CHECK_STAMP := $(VENV)/.installed-check
 DETERMINISM := build/determinism
 
 # The strict build and the tests run side by side: they run the same page code, and .cache/'s
 # locks (src/painters/cache.py) hand each picture to whichever paints it first, the other reads it,
 # so the two share one cold painting instead of each paying for it. Their output interleaves (live,
-# not held back until each ends). Then the built site in the browser, then the second build.
+# not held back until each ends). Then the page-load timings, alone; then the other browser checks
+# beside the second build (those checks mostly wait on the browser, the build is one core's work);
+# then the two builds compared.
 check: check-tools lint
 	$(MAKE) --no-print-directory -j2 site test
-	$(MAKE) --no-print-directory browser
-	$(MAKE) --no-print-directory determinism
+	$(MAKE) --no-print-directory browser-timed
+	$(MAKE) --no-print-directory -j2 browser-checks second-build
+	$(MAKE) --no-print-directory same-builds
 	@echo "make check: all passed"
 
 check-tools: $(CHECK_STAMP) $(NODE_STAMP)
@@ -103,7 +106,13 @@ $(NODE_STAMP): package.json package-lock.json
 # browser on a machine doing nothing else; every other check then runs one worker per core.
 BROWSER_TIMED := test_every_page_is_fast_and_light
 browser: check-tools
+	$(MAKE) --no-print-directory browser-timed
+	$(MAKE) --no-print-directory browser-checks
+
+browser-timed: check-tools
 	$(BIN)/pytest -p no:cacheprovider tests/browser/test_reader.py -k $(BROWSER_TIMED)
+
+browser-checks: check-tools
 	$(BIN)/pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile tests/browser -k 'not $(BROWSER_TIMED)'
 
 # A second strict build in a fresh copy of the working tree, with a .cache/ of its own, then the
@@ -114,12 +123,20 @@ browser: check-tools
 # again. PYTHONPATH makes the copy import its own src/ (and so use its own checkpoints/ and
 # .cache/) instead of the editable install's; node_modules is linked, not copied.
 determinism: venv site
+	$(MAKE) --no-print-directory second-build
+	$(MAKE) --no-print-directory same-builds
+
+# The two halves of `make determinism`, for `make check` (which has built site/ already).
+second-build: venv
+	test -f site/index.html || { echo "no site/ to compare with: make site first"; exit 1; }
 	rm -rf $(DETERMINISM) && mkdir -p $(DETERMINISM)/tree/.cache
 	git ls-files -z --cached --others --exclude-standard \
 		| tar --null --files-from=- --ignore-failed-read -cf - | tar -xf - -C $(DETERMINISM)/tree
 	for kept in samples ring; do test ! -d .cache/$$kept || cp -r .cache/$$kept $(DETERMINISM)/tree/.cache/; done
 	ln -sfn $(CURDIR)/node_modules $(DETERMINISM)/tree/node_modules
 	cd $(DETERMINISM)/tree && PYTHONPATH=$(CURDIR)/$(DETERMINISM)/tree/src $(CURDIR)/$(BIN)/mkdocs build --strict --site-dir ../site
+
+same-builds: venv
 	PAINTERS_SITE_B=$(DETERMINISM)/site PAINTERS_TREE_B=$(CURDIR)/$(DETERMINISM)/tree \
 		$(BIN)/pytest -p no:cacheprovider tests/test_determinism.py
 
