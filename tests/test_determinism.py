@@ -40,6 +40,9 @@ def _digits(match: re.Match[str]) -> str:
     return re.sub(r"\d+", "#", match.group())
 
 
+ANYTHING = re.compile(r".*", re.S)
+
+
 class Element:
     """The whole element each opening tag matching `opening` starts, through its own closing tag.
 
@@ -65,7 +68,7 @@ class Element:
                 if depth == 0:
                     end = tag.end()
                     break
-            whole = re.compile(r".*", re.S).match(text, start.start(), end)
+            whole = ANYTHING.match(text, start.start(), end)  # the element, as a match for `replace`
             assert whole is not None
             out += [text[at : start.start()], replace(whole)]
             at = end
