@@ -22,7 +22,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
 from painters import fit, world
-from painters.nn import TextEncoder, prompt_tokens, to_pixels
+from painters.nn import TextEncoder, probe_inputs, prompt_tokens, to_pixels
 
 GRID = 8  # tokens per side: 8x8 = 64 tokens, each a 4x4 patch
 LENGTH = GRID * GRID
@@ -239,6 +239,13 @@ def next_token_loss(
 
 
 # --8<-- [start:sampler]
+def guided_cdf(cond: torch.Tensor, free: torch.Tensor, guidance: float, temperature: float) -> torch.Tensor:
+    """The cumulative next-token distribution: logits mixed with and without the prompt,
+    l = l_free + w (l_prompt - l_free), divided by the temperature, softmaxed and summed up."""
+    mixed = (free + guidance * (cond - free)) / max(temperature, 1e-4)
+    return mixed.softmax(-1).cumsum(-1)
+
+
 @torch.no_grad()
 def sample_tokens(
     model: Painter,
@@ -273,10 +280,8 @@ def sample_tokens(
             logits = model.step(x, caches)
         else:
             logits = model.logits(start, torch.cat([ids, ids]))[:, -1]
-        cond, free = logits.chunk(2)
-        mixed = (free + g * (cond - free)) / max(temp, 1e-4)
         u = torch.rand((b, 1), generator=generator)  # inverse-CDF draw: one uniform per token
-        cdf = mixed.softmax(-1).cumsum(-1)
+        cdf = guided_cdf(*logits.chunk(2), g, temp)
         z = (cdf < u).sum(-1).clamp(max=cfg.codebook - 1)
         if forced and i in forced:
             z = torch.full_like(z, forced[i])
@@ -323,6 +328,25 @@ def network_passes(config: Config) -> int:
     """One transformer pass per token (64, each reading only its new position thanks to the
     cache), then one pass of the tokenizer's decoder."""
     return LENGTH + 1
+
+
+@torch.no_grad()
+def probe(model: Painter) -> dict[str, torch.Tensor]:
+    """What the networks compute on fixed inputs (the checkpoint's behaviour fingerprint): the
+    tokenizer's codes and rebuilds, and the transformer's next-token logits with and without the
+    prompt over a fixed token grid."""
+    model.eval()
+    inputs = probe_inputs()
+    ids, h = model.tokenizer.encode(inputs["images"])
+    fixed = torch.arange(2 * LENGTH).view(2, LENGTH) * 7 % model.config.codebook
+    start = torch.cat([model.prompt_vector(inputs["tokens"], 2), model.prompt_vector(None, 2)])
+    logits = model.logits(start, torch.cat([fixed, fixed])[:, :-1])
+    return {
+        "encoder": h,
+        "decoder": model.tokenizer.decode(fixed),
+        "logits": logits,
+        "sampler": guided_cdf(*logits.chunk(2), model.config.guidance, model.config.temperature),
+    }
 
 
 # --- training steps -----------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from painters import fit, world
-from painters.nn import TextEncoder, prompt_tokens, to_pixels
+from painters.nn import TextEncoder, probe_inputs, prompt_tokens, to_pixels
 
 
 @dataclass
@@ -268,6 +268,22 @@ def sample_images(
 def network_passes(config: Config) -> int:
     """One guided network call per DDIM step (the prompt and no-prompt pair share one batch)."""
     return config.sample_steps
+
+
+@torch.no_grad()
+def probe(model: Painter) -> dict[str, torch.Tensor]:
+    """What the networks and the sampler compute on fixed inputs (the checkpoint's behaviour
+    fingerprint): v from both copies of the denoiser, and a four-step guided DDIM path."""
+    inputs = probe_inputs()
+    t = torch.tensor([100, 700])
+    out = {}
+    for name, net in (("ema", model.ema), ("net", model.net)):
+        out[name] = net.eval()(inputs["noise"].contiguous(memory_format=torch.channels_last), net.embed(t, inputs["tokens"]))
+    path = ddim_trajectory(
+        model, inputs["tokens"], steps=4, guidance=model.config.guidance, generator=torch.Generator().manual_seed(0)
+    )
+    out["sampler"] = path[-1][1]
+    return out
 
 
 # --- training step ----------------------------------------------------------------------------

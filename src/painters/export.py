@@ -331,7 +331,7 @@ BUILDERS: dict[str, Builder] = {
 
 def exporter_hash() -> str:
     """A hash of this file's code: an export made by other code is re-made."""
-    return store.source_hash(["export.py"], {})
+    return store.code_hash([store.PACKAGE_DIR / "export.py"])
 
 
 def export_folder(name: str, weights_sha256: str, root: Path | None = None) -> Path:
@@ -419,7 +419,7 @@ def export_painter(name: str, root: Path | None = None, checkpoints: Path | None
             "family": family,
             "label": registry.get(family).label,
             "weights_sha256": manifest.weights_sha256,
-            "source_hash": manifest.source_hash,
+            "behaviour": registry.behaviour_digest(manifest),
             "exporter_hash": exporter_hash(),
             "opset": OPSET,
             "torch_version": torch.__version__.split("+")[0],
@@ -446,11 +446,6 @@ def check_export(name: str, root: Path | None = None, checkpoints: Path | None =
     """
     fix = f"run `{COMMAND}`" + (f" {registry.family_of(name)}" if name in registry.painters() else "")
     current = store.read_manifest(name, checkpoints, fix=f"run `{registry.retrain_command(name)}`")
-    if registry.expected_hash(current) != current.source_hash:
-        raise store.CheckpointError(
-            f"checkpoint {name!r} is stale, and so is its export; run `{registry.retrain_command(name, current)}`, "
-            f"then `{COMMAND}`"
-        )
     folder = export_folder(name, current.weights_sha256, root)
     path = folder / "manifest.json"
     if not path.is_file():
@@ -463,7 +458,7 @@ def check_export(name: str, root: Path | None = None, checkpoints: Path | None =
         raise store.CheckpointError(f"export manifest {path} is of another format; {fix}")
     for key, want in (
         ("weights_sha256", current.weights_sha256),
-        ("source_hash", current.source_hash),
+        ("behaviour", registry.behaviour_digest(current)),
         ("exporter_hash", exporter_hash()),
     ):
         if record.get(key) != want:

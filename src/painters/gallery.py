@@ -40,7 +40,8 @@ def paint(family: str, prompt: str | Sequence[str], n: int, seed: int = 0, **opt
     for p in set(prompts):
         world.parse_prompt(p)  # a bad prompt is refused before anything is painted or kept
     model, manifest = registry.load_model(family)
-    request = json.dumps([manifest.weights_sha256, manifest.source_hash, prompt, n, seed, options], sort_keys=True)
+    code = registry.sampler_code(registry.family_of(family))
+    request = json.dumps([manifest.weights_sha256, code, prompt, n, seed, options], sort_keys=True)
     key = hashlib.sha256(request.encode()).hexdigest()[:24]
     path = fit.CACHE_DIR / "samples" / f"{family}-{key}.npz"
     shapes = {"images": ((n, world.SIZE, world.SIZE, 3), "uint8")}
@@ -80,7 +81,7 @@ def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured
     `what` (the painter's weights and code), the weights of the judge that reads the pictures,
     the code of the protocol and its metrics, and the protocol's scenes and picture counts.
     Read back through cache.arrays, so a file that lies is discarded and measured again."""
-    code = store.source_hash(("metrics.py", "world.py", "judge.py"), {})
+    code = store.code_hash(store.PACKAGE_DIR / name for name in ("metrics.py", "world.py", "judge.py"))
     request = json.dumps([*what, _weights_digest(judge.load_judge()), code, repr(metrics.groups())])
     key = hashlib.sha256(request.encode()).hexdigest()[:24]
     size = len(metrics.MATCH_KEYS) + len(metrics.Measurement.__dataclass_fields__) - 1
@@ -122,7 +123,7 @@ def _weights_digest(model: torch.nn.Module) -> str:
 def _measure(name: str) -> FamilyReport:
     painting = _painting(name)
     _, manifest = registry.load_model(name)
-    what = [name, manifest.weights_sha256, manifest.source_hash]
+    what = [name, manifest.weights_sha256, registry.sampler_code(registry.family_of(name))]
     m = _kept_measurement(what, lambda: metrics.measure(painting, reals=reference))
     return FamilyReport(name, m["trained"], m["held_out"], registry.network_passes(name))
 

@@ -40,7 +40,7 @@ from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
 from painters import fit, world
-from painters.nn import TextEncoder, prompt_tokens, to_pixels, to_tensor
+from painters.nn import TextEncoder, probe_inputs, prompt_tokens, to_pixels, to_tensor
 
 
 @dataclass
@@ -234,6 +234,18 @@ def sample_images(
 def network_passes(config: Config) -> int:
     """One generator pass per picture."""
     return 1
+
+
+@torch.no_grad()
+def probe(model: GAN) -> dict[str, torch.Tensor]:
+    """What the networks compute on fixed inputs (the checkpoint's behaviour fingerprint): both
+    generators' pictures from fixed noise and prompts, and the discriminator's scores."""
+    inputs = probe_inputs(model.config.z_dim)
+    out = {}
+    for name, g in (("generator_ema", model.generator_ema), ("generator", model.generator)):
+        out[name] = g.eval()(inputs["z"], inputs["tokens"])
+    out["discriminator"] = model.discriminator.eval()(inputs["images"], inputs["tokens"])
+    return out
 
 
 @torch.no_grad()

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from painters import fit, world
-from painters.nn import to_pixels, to_tensor
+from painters.nn import probe_inputs, to_pixels, to_tensor
 
 NO_OBJECT = len(world.OBJECTS)  # the object head's extra class: an empty scene
 IGNORE = -100  # a label the loss skips (the colour of an object that is not there)
@@ -96,6 +96,16 @@ class Judge(nn.Module):
 
 def build(config: Config) -> Judge:
     return Judge(config).to(memory_format=torch.channels_last)  # type: ignore[call-overload]
+
+
+@torch.no_grad()
+def probe(model: Judge) -> dict[str, torch.Tensor]:
+    """What the network computes on fixed inputs (the checkpoint's behaviour fingerprint): every
+    head's output, the layout in the world's units included."""
+    model.eval()
+    logits = model(probe_inputs()["images"])
+    logits["layout_units"] = logits["layout"] * model.layout_std + model.layout_mean
+    return logits
 
 
 # --- what the judge learns from --------------------------------------------------------------

@@ -53,6 +53,22 @@ def prompt_tokens(prompts: str | Sequence[str], n: int) -> torch.Tensor:
     return torch.tensor([encode(p) for p in prompts], dtype=torch.long).view(n, MAX_WORDS)
 
 
+def probe_inputs(latent: int = 8) -> dict[str, torch.Tensor]:
+    """Fixed inputs for a checkpoint's behaviour fingerprint (each family's `probe`): two prompts'
+    token ids, two pictures' worth of noise in [-1, 1] (a smooth one and a rough one), and
+    latent noise (2, latent). Drawn from a fixed seed, the same on every machine."""
+    g = torch.Generator().manual_seed(20_261_206)
+    rough = torch.rand((1, 3, 32, 32), generator=g) * 2 - 1
+    smooth = torch.nn.functional.interpolate(torch.rand((1, 3, 4, 4), generator=g) * 2 - 1, size=32, mode="bilinear")
+    tokens = torch.tensor([encode(p) for p in ("a red bicycle parked on a beach at sunset", "blue boat, snow, night")])
+    return {
+        "tokens": tokens,
+        "images": torch.cat([smooth, rough]).contiguous(memory_format=torch.channels_last),
+        "z": torch.randn((2, latent), generator=g),
+        "noise": torch.randn((2, 3, 32, 32), generator=g),
+    }
+
+
 def to_tensor(images: np.ndarray) -> torch.Tensor:
     """(N, 32, 32, 3) uint8 pixels to (N, 3, 32, 32) floats in [-1, 1]."""
     if images.dtype != np.uint8 or images.ndim != 4 or images.shape[-1] != 3:

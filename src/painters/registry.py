@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import importlib
 import json
 from collections.abc import Sequence
@@ -67,12 +68,6 @@ class Family:
     label: str  # as the lesson writes it
     colour: str  # the family's colour on every figure
     paints: bool = True  # False for the judge
-    shared_sources: tuple[str, ...] = ("nn.py", "world.py")  # code besides its own file that shapes its weights
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        """The files whose code decides what a checkpoint's weights mean (its staleness hash)."""
-        return (f"{self.name}.py", *self.shared_sources)
 
 
 FAMILIES: dict[str, Family] = {
@@ -116,7 +111,7 @@ def module(name: str) -> ModuleType:
     """The module of a family, checked against the contract (TypeError naming what is missing)."""
     family = get(name)
     mod = importlib.import_module(f"painters.{family.name}")
-    needed = ["Config", "build", "train"] + (["sample_images", "network_passes"] if family.paints else [])
+    needed = ["Config", "build", "train", "probe"] + (["sample_images", "network_passes"] if family.paints else [])
     missing = [attr for attr in needed if not callable(getattr(mod, attr, None))]
     if not callable(getattr(getattr(mod, "Config", None), "tiny", None)):
         missing.append("Config.tiny")
@@ -176,11 +171,6 @@ def retrain_command(name: str, manifest: store.Manifest | None = None) -> str:
     return command + "".join(f" --set {k}={json.dumps(v)}" for k, v in sorted(overrides.items()))
 
 
-def expected_hash(manifest: store.Manifest) -> str:
-    """What a checkpoint's source hash must be for the code as it is now."""
-    return store.source_hash(get(manifest.family).sources, manifest.config)
-
-
 def load_model(name: str, directory: Path | None = None) -> tuple[Any, store.Manifest]:
     """Rebuild a model from its checked checkpoint, ready to sample (eval mode, CPU).
 
@@ -213,7 +203,7 @@ def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> t
     def fix(manifest: store.Manifest | None) -> str:
         return f"run `{retrain_command(name, manifest)}`"
 
-    weights, manifest = store.load_checkpoint(name, directory, expected_hash=_checked_hash(name), fix=fix)
+    weights, manifest = store.load_checkpoint(name, directory, fix=fix)
     if manifest.family != family:
         raise store.CheckpointError(
             f"checkpoint {name!r} holds a {manifest.family!r} model, not a {family!r} one; {fix(None)}"
@@ -226,19 +216,35 @@ def _load_model(name: str, directory: Path | None, _stamp: tuple[int, ...]) -> t
         lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
         detail = " ".join(lines[:2])[:300]
         raise store.CheckpointError(f"checkpoint {name!r} does not fit its model ({detail}); {fix(manifest)}") from None
-    return model.eval(), manifest
+    model.eval()
+    problem = behaviour_problem(family, model, manifest)
+    if problem:
+        raise store.CheckpointError(f"checkpoint {name!r} is stale: {problem}; {fix(manifest)}")
+    return model, manifest
 
 
-def _checked_hash(name: str) -> Any:
-    def expected(manifest: store.Manifest) -> str:
-        if manifest.family not in FAMILIES:
-            raise store.CheckpointError(
-                f"checkpoint {name!r}: unknown family {manifest.family!r} in its manifest; "
-                f"run `{retrain_command(name)}`"
-            )
-        return expected_hash(manifest)
+def behaviour_problem(family: str, model: Any, manifest: store.Manifest) -> str:
+    """'' when the model computes now what it computed when it was trained (its fingerprint),
+    else what changed: the code that defines a network or its sampler, not where the code lives."""
+    outputs = module(family).probe(model)
+    broken = sorted(k for k, v in outputs.items() if not bool(torch.isfinite(v).all()))
+    if broken:
+        return f"its networks compute numbers that are not finite (NaN or infinity in {', '.join(broken)})"
+    difference = store.fingerprint_problem(manifest.fingerprint, store.fingerprint(outputs))
+    return f"what it computes changed since it was trained ({difference})" if difference else ""
 
-    return expected
+
+def sampler_code(family: str) -> str:
+    """A hash of the code a family paints with (its module and the blocks it shares): the key of
+    cached pictures. A checkpoint itself is not keyed by code, only by what it computes."""
+    folder = Path(__file__).resolve().parent
+    return store.code_hash([Path(module(family).__file__ or ""), folder / "nn.py", folder / "world.py"])
+
+
+def behaviour_digest(manifest: store.Manifest) -> str:
+    """A short digest of a checkpoint's weights and recorded behaviour (what exports are keyed by)."""
+    text = json.dumps([manifest.weights_sha256, manifest.fingerprint], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def network_passes(name: str) -> int:

@@ -16,6 +16,7 @@ import ast
 import dataclasses
 import hashlib
 import json
+import math
 import os
 import platform
 import re
@@ -90,14 +91,57 @@ def _code_fingerprint(path: Path) -> str:
     return ast.dump(tree, annotate_fields=False)
 
 
-def source_hash(files: Iterable[str], config: Mapping[str, Any]) -> str:
-    """sha256 over the code in the package's `files` (not their comments) and a config."""
+def code_hash(paths: Iterable[Path]) -> str:
+    """sha256 over the code in some files (not their comments, docstrings or formatting): the key
+    of a cache entry that some code made. Checkpoints are not keyed so (see fingerprint)."""
     digest = hashlib.sha256()
-    for name in files:
-        digest.update(name.encode())
-        digest.update(_code_fingerprint(PACKAGE_DIR / name).encode())
-    digest.update(json.dumps(dict(config), sort_keys=True).encode())
+    for path in paths:
+        digest.update(path.name.encode())
+        digest.update(_code_fingerprint(path).encode())
     return digest.hexdigest()
+
+
+#: Values kept per probe output: evenly spaced elements of the flattened tensor.
+FINGERPRINT_VALUES = 48
+#: How far a probe output may drift and still be the same behaviour: per value, this share of
+#: (|value| + the output's spread). Another CPU rounds the last bits of a float differently
+#: (~1e-7 relative); a change to what a network computes moves its outputs by far more.
+FINGERPRINT_TOLERANCE = 1e-4
+
+
+def fingerprint(outputs: Mapping[str, torch.Tensor]) -> dict[str, Any]:
+    """A checkpoint's behaviour, summarised for its manifest: for each probe output (what the
+    family's `probe` computes from fixed inputs), its shape, mean, spread and a few of its values."""
+    out: dict[str, Any] = {}
+    for name in sorted(outputs):
+        flat = outputs[name].detach().double().flatten().cpu()
+        pick = torch.linspace(0, len(flat) - 1, min(FINGERPRINT_VALUES, len(flat))).round().long()
+        out[name] = {
+            "shape": list(outputs[name].shape),
+            "mean": round(float(flat.mean()), 7),
+            "std": round(float(flat.std()) if len(flat) > 1 else 0.0, 7),
+            "values": [round(float(v), 7) for v in flat[pick]],
+        }
+    return out
+
+
+def fingerprint_problem(saved: Mapping[str, Any], now: Mapping[str, Any]) -> str:
+    """'' when two fingerprints are the same behaviour, else what differs (the first output)."""
+    if sorted(saved) != sorted(now):
+        return f"it probes {sorted(saved)}, the code now probes {sorted(now)}"
+    for name in sorted(saved):
+        a, b = saved[name], now[name]
+        if a.get("shape") != b["shape"]:
+            return f"{name} has shape {b['shape']} now, {a.get('shape')} when trained"
+        scale = float(b["std"]) + 1e-6
+        for key, x, y in [("mean", a.get("mean"), b["mean"])] + [
+            ("values", u, v) for u, v in zip(a.get("values", []), b["values"], strict=False)
+        ]:
+            if not isinstance(x, int | float) or not math.isfinite(x) or abs(x - y) > FINGERPRINT_TOLERANCE * (abs(y) + scale):
+                return f"{name} computes {y:.6g} now where it computed {x!r} when trained"
+        if len(a.get("values", [])) != len(b["values"]):
+            return f"{name} has {len(b['values'])} probe values now, {len(a.get('values', []))} when trained"
+    return ""
 
 
 def file_sha256(path: Path) -> str:
@@ -134,7 +178,7 @@ class Manifest:
     name: str
     family: str
     config: dict[str, Any]
-    source_hash: str
+    fingerprint: dict[str, Any]  # what the networks compute on fixed inputs (store.fingerprint)
     seed: int
     steps: int
     wall_seconds: float
@@ -265,13 +309,13 @@ def load_checkpoint(
     name: str,
     directory: Path | None = None,
     *,
-    expected_hash: Callable[[Manifest], str],
     fix: Callable[[Manifest | None], str],
 ) -> tuple[dict[str, torch.Tensor], Manifest]:
-    """Weights and manifest of a checkpoint, after checking it is whole, safe and current.
+    """Weights and manifest of a checkpoint, after checking it is whole, safe and finite.
 
-    `expected_hash(manifest)` is what the source hash must be for the code as it is now (the
-    registry knows which files); `fix(manifest)` says how to rebuild it.
+    Whether it is current is a question about behaviour, answered by whoever builds the model
+    (the registry compares the manifest's fingerprint with what the model computes now);
+    `fix(manifest)` says how to rebuild it.
     """
     folder = checkpoints_dir(directory)
     weights_path, _, _ = _paths(name, folder)
@@ -293,15 +337,16 @@ def load_checkpoint(
             f"{weights_path} is corrupt: its sha256 is {actual[:12]}..., the manifest says "
             f"{manifest.weights_sha256[:12]}...; restore it with {restore}, or {rebuild}"
         )
-    if expected_hash(manifest) != manifest.source_hash:
-        raise CheckpointError(
-            f"checkpoint {name!r} is stale: the code that defines it or its config changed since it was "
-            f"trained; {rebuild}"
-        )
     try:
         weights = load_file(str(weights_path))
     except (SafetensorError, OSError) as error:
         raise CheckpointError(f"{weights_path} cannot be read as safetensors ({error}); {rebuild}") from None
+    broken = sorted(k for k, v in weights.items() if v.is_floating_point() and not bool(torch.isfinite(v).all()))
+    if broken:
+        raise CheckpointError(
+            f"checkpoint {name!r} holds weights that are not finite numbers (NaN or infinity in "
+            f"{len(broken)} tensor(s), e.g. {broken[0]}): the training that made it diverged; {rebuild}"
+        )
     return weights, manifest
 
 

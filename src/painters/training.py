@@ -66,7 +66,7 @@ def train_and_save(
         name=name,
         family=family,
         config=config_dict,
-        source_hash=store.source_hash(registry.get(family).sources, config_dict),
+        fingerprint=store.fingerprint(module.probe(model)),
         seed=seed,
         steps=int(getattr(config, "steps", 0)),
         wall_seconds=round(wall, 1),

@@ -32,7 +32,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from painters import fit, world
-from painters.nn import TextEncoder, prompt_tokens, to_pixels, to_tensor
+from painters.nn import TextEncoder, probe_inputs, prompt_tokens, to_pixels, to_tensor
 
 
 @dataclass
@@ -253,6 +253,19 @@ def sample_images(
 def network_passes(config: Config) -> int:
     """One decoder pass per picture (the prompt's prior is read once for a whole batch)."""
     return 1
+
+
+@torch.no_grad()
+def probe(model: VAE) -> dict[str, torch.Tensor]:
+    """What the networks compute on fixed inputs (the checkpoint's behaviour fingerprint): the
+    encoder's q, the prompt's prior, and the decoder's pictures from prior draws."""
+    model.eval()
+    inputs = probe_inputs(model.config.latent_dim)
+    text = model.text(inputs["tokens"])
+    mu, logvar = model.encoder(inputs["images"], text)
+    mu_p, logvar_p = model.prior(text)
+    z = mu_p + (0.5 * logvar_p).exp() * inputs["z"]
+    return {"q": torch.cat([mu, logvar], 1), "prior": torch.cat([mu_p, logvar_p], 1), "decoder": model.decoder(z, text)}
 
 
 def interpolate(
