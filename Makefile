@@ -77,7 +77,7 @@ CHECK_STAMP := $(VENV)/.installed-check
 DETERMINISM := build/determinism
 
 # The strict build and the tests run side by side: they run the same page code, and .cache/'s
-# locks (src/painters/cache.py) hand each picture to whichever paints it first, the other reads it,
+# locks (src/painters/core/cache.py) hand each picture to whichever paints it first, the other reads it,
 # so the two share one cold painting instead of each paying for it. Their output interleaves (live,
 # not held back until each ends). Then the page-load timings, alone; then the other browser checks
 # beside the second build (those checks mostly wait on the browser, the build is one core's work);

@@ -33,7 +33,11 @@ from typing import Any
 
 import torch
 
-from painters import fit, gallery, registry, store, world
+from painters import canvas
+from painters.checkpoints import loading, store
+from painters.core import machine, paths
+from painters.families import registry
+from painters.measure import timing
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "bench.json"
@@ -58,15 +62,15 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> float:
 def fresh_clone() -> Iterator[None]:
     """No .cache/ at all, as on a fresh clone (samples, measurements, ring runs, executed labs,
     the training set); what was there is put back afterwards, and what the run made is dropped."""
-    aside = fit.CACHE_DIR.with_name(f"{fit.CACHE_DIR.name}.aside-{os.getpid()}")
-    if fit.CACHE_DIR.exists():
-        fit.CACHE_DIR.rename(aside)
+    aside = paths.CACHE_DIR.with_name(f"{paths.CACHE_DIR.name}.aside-{os.getpid()}")
+    if paths.CACHE_DIR.exists():
+        paths.CACHE_DIR.rename(aside)
     try:
         yield
     finally:
-        shutil.rmtree(fit.CACHE_DIR, ignore_errors=True)
+        shutil.rmtree(paths.CACHE_DIR, ignore_errors=True)
         if aside.exists():
-            aside.rename(fit.CACHE_DIR)
+            aside.rename(paths.CACHE_DIR)
 
 
 def bench_build() -> dict[str, float]:
@@ -148,13 +152,13 @@ def _vae_floor(model: Any, n: int) -> Any:
 
 def _diffusion_floor(model: Any, n: int) -> Any:
     cfg = model.config
-    x = torch.randn(2 * n, 3, world.SIZE, world.SIZE).contiguous(memory_format=torch.channels_last)
+    x = torch.randn(2 * n, 3, canvas.SIZE, canvas.SIZE).contiguous(memory_format=torch.channels_last)
     emb = model.ema.embed(torch.full((2 * n,), cfg.timesteps // 2), _tokens(2 * n))
     return lambda: [model.ema(x, emb) for _ in range(cfg.sample_steps)]
 
 
 def _autoregressive_floor(model: Any, n: int) -> Any:
-    from painters import autoregressive
+    from painters.families import autoregressive
 
     start = model.prompt_vector(_tokens(2 * n), 2 * n)
     ids = torch.randint(model.config.codebook, (2 * n, autoregressive.LENGTH))
@@ -171,7 +175,7 @@ def _autoregressive_floor(model: Any, n: int) -> Any:
 
 
 def _tokens(n: int) -> torch.Tensor:
-    return torch.tensor([world.encode(world.SHARED_PROMPT)] * n)
+    return torch.tensor([canvas.encode(canvas.SHARED_PROMPT)] * n)
 
 
 FLOORS = {"gan": _gan_floor, "vae": _vae_floor, "diffusion": _diffusion_floor, "autoregressive": _autoregressive_floor}
@@ -183,12 +187,12 @@ def bench_paint() -> dict[str, Any]:
     floor (the network's forward passes alone, on the same batch): everything above the floor
     is overhead. All timed the site's one way (gallery.timings: one thread, a warm-up,
     interleaved rounds, the minimum)."""
-    prompt = world.SHARED_PROMPT
+    prompt = canvas.SHARED_PROMPT
     out: dict[str, Any] = {}
     things: dict[str, Any] = {}
     for family in registry.painters():
         try:
-            model, _ = registry.load_model(family)
+            model, _ = loading.load_model(family)
         except store.CheckpointError as error:
             out[family] = {"error": str(error)}
             continue
@@ -197,7 +201,7 @@ def bench_paint() -> dict[str, Any]:
             things[f"{family} {batch}"] = lambda b=batch, m=model, f=sample: f(m, prompt, b, seed=0)
         if family in FLOORS:
             things[f"{family} floor"] = FLOORS[family](model, 64)
-    t = gallery.timings(things)
+    t = timing.timings(things)
     for family in registry.painters():
         if family in out:
             continue
@@ -213,12 +217,12 @@ def bench_render(n: int = 512) -> dict[str, float]:
     """The world renderer: milliseconds per scene painting a batch, against one scene at a time."""
     import numpy as np
 
-    scenes = [world.ALL_SCENES[i % len(world.ALL_SCENES)] for i in range(n)]
+    scenes = [canvas.ALL_SCENES[i % len(canvas.ALL_SCENES)] for i in range(n)]
     rng = np.random.default_rng(0)
-    t = gallery.timings(
+    t = timing.timings(
         {
-            "batch": lambda: world.render_many(scenes, seed=0),
-            "one at a time": lambda: [world.render(s, rng) for s in scenes[:64]],
+            "batch": lambda: canvas.render_many(scenes, seed=0),
+            "one at a time": lambda: [canvas.render(s, rng) for s in scenes[:64]],
         },
         repeats=3,
     )
@@ -264,9 +268,9 @@ def retrain_record() -> dict[str, Any]:
     return {"retrain (min)": round(run["wall_seconds"] / 60, 1), "retrain": run}
 
 
-def machine() -> dict[str, Any]:
+def machine_record() -> dict[str, Any]:
     return {
-        "hardware": store.hardware(),
+        "hardware": machine.hardware(),
         "python": platform.python_version(),
         "torch": torch.__version__,
         "date": time.strftime("%Y-%m-%d"),
@@ -281,8 +285,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=OUT, help="JSON file to write (default benchmarks/bench.json)")
     args = parser.parse_args(argv)
     parts = args.only or list(parts)
-    fit.use_threads(1)
-    result: dict[str, Any] = {"machine": machine(), "targets": TARGETS}
+    machine.use_threads(1)
+    result: dict[str, Any] = {"machine": machine_record(), "targets": TARGETS}
     if "paint" in parts:
         result["painters"] = bench_paint()
     if "render" in parts:

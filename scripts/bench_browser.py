@@ -35,7 +35,9 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 from built_site import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from painter_site import PAGES, assemble, paint, serve  # noqa: E402
 
-from painters import export, fit, store, world  # noqa: E402
+from painters import canvas  # noqa: E402
+from painters.browser import bundle, export  # noqa: E402
+from painters.core import machine  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "browser.json"
 TARGETS_MS = {"gan": 50.0, "vae": 50.0, "diffusion": 1500.0, "autoregressive": 1000.0}
@@ -58,11 +60,11 @@ def bench(runs: int) -> dict[str, Any]:
             tab = context.new_page()
             tab.goto(url + page_url, wait_until="networkidle")
             started = time.perf_counter()
-            first = paint(tab, family, world.SHARED_PROMPT, 0)
+            first = paint(tab, family, canvas.SHARED_PROMPT, 0)
             first_wall = (time.perf_counter() - started) * 1000
             times = []
             for seed in range(1, runs + 1):
-                out = paint(tab, family, world.SHARED_PROMPT, seed, knobs=KNOBS.get(family))
+                out = paint(tab, family, canvas.SHARED_PROMPT, seed, knobs=KNOBS.get(family))
                 times.append(out["panels"][family]["ms"])
             context.close()
             record = records[family]
@@ -82,11 +84,11 @@ def bench(runs: int) -> dict[str, Any]:
             print(f"{family:>15}: median {results[family]['median_ms']} ms (target {TARGETS_MS[family]:.0f}), "
                   f"first paint with loading {first_wall:.0f} ms")  # fmt: skip
         browser.close()
-    ort_version = json.loads((export.ort_dist().parent / "package.json").read_text())["version"]
+    ort_version = json.loads((bundle.ort_dist().parent / "package.json").read_text())["version"]
     return {
         "what": "time per picture of each in-browser painter, headless Chromium, one wasm thread",
         "date": time.strftime("%Y-%m-%d"),
-        "machine": store.cpu_name(),
+        "machine": machine.cpu_name(),
         "cores": os.cpu_count(),
         "chromium": version,
         "onnxruntime_web": ort_version,
@@ -113,7 +115,7 @@ def main() -> None:
         parser.error("--runs: at least 1")
     if not Path(CHROMIUM).exists():
         parser.error(f"no Chromium at {CHROMIUM}: `apt-get install -y chromium` (or set CHROMIUM)")
-    fit.use_threads()
+    machine.use_threads()
     result = bench(args.runs)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

@@ -15,15 +15,18 @@ from __future__ import annotations
 import argparse
 import time
 
-from painters import diffusion, fit, metrics, registry
+from painters.checkpoints import loading
+from painters.core import machine
+from painters.families import diffusion
+from painters.measure import metrics
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("scales", nargs="*", type=float, default=[1.0, 1.5, 2.0, 2.5, 3.0])
     args = parser.parse_args(argv)
-    fit.use_threads()
-    model, manifest = registry.load_model("diffusion")
+    machine.use_threads()
+    model, manifest = loading.load_model("diffusion")
     print(f"checkpoint diffusion: {manifest.steps} steps, sampling with guidance {model.config.guidance:g} by default")
     print(f"{'scale':>6} {'all four':>9} {'Frechet':>8} {'precision':>10} {'recall':>7} {'seconds':>8}")
     for scale in args.scales:

@@ -98,7 +98,7 @@ def audit(url: str, form_factor: str) -> dict[str, Any]:
 
 
 def machine() -> dict[str, Any]:
-    from painters.store import cpu_name  # the same reading the checkpoint manifests record
+    from painters.core.machine import cpu_name  # the same reading the checkpoint manifests record
 
     return {"cpu": cpu_name(), "cores": os.cpu_count(), "load average before": [round(x, 2) for x in os.getloadavg()]}
 

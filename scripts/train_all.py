@@ -38,11 +38,11 @@ def _estimate(name: str) -> float:
 
 
 def _wait_for_judge() -> None:
-    from painters import registry, store
+    from painters.checkpoints import loading, store
 
     while True:
         try:
-            registry.load_model("judge")
+            loading.load_model("judge")
             return
         except store.CheckpointError:
             time.sleep(5)
@@ -66,9 +66,11 @@ def _job(name: str, family: str, overrides: dict[str, Any], threads: int, device
 
 
 def _train(name: str, family: str, overrides: dict[str, Any], lane: int, threads: int, device: str) -> dict[str, Any]:
-    from painters import fit, training
+    from painters.core import machine
+    from painters.families import fit
+    from painters.training import run as training
 
-    fit.use_threads(threads)
+    machine.use_threads(threads)
     fit.BAR_POSITION = lane
     start, cpu = time.time(), time.process_time()
     manifest = training.train_and_save(
@@ -86,7 +88,8 @@ def _train(name: str, family: str, overrides: dict[str, Any], lane: int, threads
 
 
 def main(argv: list[str] | None = None) -> int:
-    from painters import fit, registry, store
+    from painters.core import machine
+    from painters.families import fit, registry
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help="checkpoints to retrain (default: all)")
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown checkpoint(s) {', '.join(unknown)}; known: {', '.join(known)}")
     if args.jobs < 1 or args.threads < 1:
         parser.error("--jobs and --threads must be at least 1")
-    fit.resolve_device(args.device)
+    machine.resolve_device(args.device)
     for family, overrides in known.values():  # every setting checked before minutes of training
         registry.config_of(family, overrides)
     names = args.names or list(known)
@@ -129,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
         "busiest_lane_cpu_seconds": round(max(lanes.values()), 1),
         "jobs": args.jobs,
         "threads_per_job": args.threads,
-        "machine": store.hardware().split(", torch")[0],
+        "machine": machine.hardware().split(", torch")[0],
         "load_average_before": round(load_before, 2),
         "load_average_after": round(os.getloadavg()[0], 2),
         "date": time.strftime("%Y-%m-%d"),
@@ -147,10 +150,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _wait_for_judge_or_fail() -> None:
-    from painters import registry, store
+    from painters.checkpoints import loading, store
 
     try:
-        registry.load_model("judge")
+        loading.load_model("judge")
     except store.CheckpointError as error:
         raise SystemExit(f"error: painters are measured by the judge, which is not usable: {error}") from None
 

@@ -35,7 +35,7 @@ BETWEEN = f"between 1 and {MAX_SAMPLES}"
 
 # --- a checkpoint broken on disk -------------------------------------------------------------
 # Asked two ways: `python -m painters sample --family gan PROMPT -n 2 -o grid.png` on a folder
-# whose gan checkpoint is broken so (exit 2), and registry.load_model on one whose judge is
+# whose gan checkpoint is broken so (exit 2), and checkpoints.load_model on one whose judge is
 # (CheckpointError). Either way the message names the checkpoint and the command that rebuilds it.
 BROKEN_CHECKPOINTS = (
     Case("missing", "every file of the checkpoint deleted", ("no checkpoint '{name}'", FIX), 2),
@@ -54,7 +54,12 @@ BROKEN_CHECKPOINTS = (
         ("corrupt", "git checkout -- checkpoints/{name}.safetensors", FIX),
         2,
     ),
-    Case("stale (code changed since training)", "the manifest's source hash from other code", ("stale", FIX), 2),
+    Case(
+        "stale (code changed since training)",
+        "the manifest's fingerprint from other code (what the networks computed then differs from now)",
+        ("stale", "what it computes changed", FIX),
+        2,
+    ),
     Case("pickle where safetensors should be", "a pickle saved as the weights", ("pickle", "never loaded", FIX), 2),
     Case("torch.save zip where safetensors should be", "torch.save's zip saved as the weights", ("pickle", FIX), 2),
     Case("manifest is not JSON", "the manifest replaced by '{oops'", ("unreadable", FIX), 2),
@@ -278,21 +283,21 @@ PROCESSES = (
 )
 
 # --- the Python API -----------------------------------------------------------------------------
-# Each `asked` is a Python expression, evaluated with painters' world, registry, training,
-# gallery and store in scope (and PROMPT, BICYLCE, LONG above), on a project folder of tiny
-# checkpoints. Nothing may be written: no checkpoint, no cache entry.
+# Each `asked` is a Python expression, evaluated with painters' canvas, registry, checkpoints,
+# training (painters.training.run), gallery and store in scope (and PROMPT, BICYLCE, LONG
+# above), on a project folder of tiny checkpoints. Nothing may be written: no checkpoint, no cache entry.
 API = (
-    Case("parse_prompt: unknown word", "world.parse_prompt(BICYLCE)", ("did you mean 'bicycle'",), "PromptError"),
-    Case("parse_prompt: empty", "world.parse_prompt('')", ("empty",), "PromptError"),
-    Case("parse_prompt: absurdly long", "world.parse_prompt(LONG)", ("at most 200",), "PromptError"),
-    Case("parse_prompt: not text", "world.parse_prompt(None)", ("a prompt is text",), "PromptError"),
-    Case("parse_prompt: bytes", "world.parse_prompt(PROMPT.encode())", ("not bytes",), "PromptError"),
-    Case("encode: names no time", "world.encode('a red bicycle on a beach')", ("names no time",), "PromptError"),
-    Case("render_prompt: zero", "world.render_prompt(PROMPT, 0)", ("between 1 and",), "ValueError"),
-    Case("render_prompt: negative", "world.render_prompt(PROMPT, -5)", ("between 1 and",), "ValueError"),
-    Case("render_prompt: huge", "world.render_prompt(PROMPT, 10**12)", ("between 1 and",), "ValueError"),
+    Case("parse_prompt: unknown word", "canvas.parse_prompt(BICYLCE)", ("did you mean 'bicycle'",), "PromptError"),
+    Case("parse_prompt: empty", "canvas.parse_prompt('')", ("empty",), "PromptError"),
+    Case("parse_prompt: absurdly long", "canvas.parse_prompt(LONG)", ("at most 200",), "PromptError"),
+    Case("parse_prompt: not text", "canvas.parse_prompt(None)", ("a prompt is text",), "PromptError"),
+    Case("parse_prompt: bytes", "canvas.parse_prompt(PROMPT.encode())", ("not bytes",), "PromptError"),
+    Case("encode: names no time", "canvas.encode('a red bicycle on a beach')", ("names no time",), "PromptError"),
+    Case("render_prompt: zero", "canvas.render_prompt(PROMPT, 0)", ("between 1 and",), "ValueError"),
+    Case("render_prompt: negative", "canvas.render_prompt(PROMPT, -5)", ("between 1 and",), "ValueError"),
+    Case("render_prompt: huge", "canvas.render_prompt(PROMPT, 10**12)", ("between 1 and",), "ValueError"),
     Case("registry.module: wrong name", "registry.module('transformer')", ("unknown family",), "ValueError"),
-    Case("registry.get: wrong family", "registry.get('transformer').sources", ("unknown family",), "ValueError"),
+    Case("registry.get: wrong family", "registry.get('transformer')", ("unknown family",), "ValueError"),
     Case("registry.painter: the judge", "registry.painter('judge')", ("does not paint",), "ValueError"),
     Case(
         "registry.config_of: unknown setting",
@@ -307,18 +312,18 @@ API = (
         "ValueError",
     ),
     Case(
-        "registry.load_model: name outside the folder",
-        "registry.load_model('../gan')",
+        "checkpoints.load_model: name outside the folder",
+        "checkpoints.load_model('../gan')",
         ("checkpoint name '../gan'",),
         "ValueError",
     ),
     Case(
-        "registry.load_model: no such checkpoint",
-        "registry.load_model('gan-nope')",
+        "checkpoints.load_model: no such checkpoint",
+        "checkpoints.load_model('gan-nope')",
         ("no checkpoint 'gan-nope'", FIX),
         "CheckpointError",
     ),
-    Case("store.check_name: capitals", "store.check_name('Gan')", ("lower-case",), "ValueError"),
+    Case("registry.check_name: capitals", "registry.check_name('Gan')", ("lower-case",), "ValueError"),
     Case("train_and_save: wrong family", "training.train_and_save('unet')", ("unknown family",), "ValueError"),
     Case(
         "train_and_save: wrong device", "training.train_and_save('gan', device='tpu')", ("device 'tpu'",), "ValueError"

@@ -27,7 +27,11 @@ from unittest import mock
 import pytest
 import torch
 
-from painters import fit, registry, store, training, world
+from painters import canvas
+from painters.checkpoints import loading, store
+from painters.core import machine, paths
+from painters.families import fit, registry
+from painters.training import run as training
 
 TRAIN_IMAGES = 256
 STEPS = 3  # a few steps of each loop: enough to save real weights of the right shapes
@@ -42,9 +46,9 @@ def tiny_home() -> Path:
         checkpoints, cache = home / "checkpoints", home / ".cache"
         checkpoints.mkdir()
         threads = torch.get_num_threads()
-        with mock.patch.object(fit, "CACHE_DIR", cache):  # the judge keeps its renders in the cache
-            fit.use_threads(1)
-            data = world.make_dataset(TRAIN_IMAGES, 0)
+        with mock.patch.object(paths, "CACHE_DIR", cache):  # the judge keeps its renders in the cache
+            machine.use_threads(1)
+            data = canvas.make_dataset(TRAIN_IMAGES, 0)
             with (
                 mock.patch.object(fit, "training_set", return_value=data),
                 mock.patch.object(training, "measure_model", return_value={}),
@@ -68,21 +72,21 @@ def copy_home(destination: Path) -> Path:
 
 def use_home(monkeypatch: pytest.MonkeyPatch, home: Path) -> Path:
     """Point this process's package at a project folder: its checkpoints and its cache."""
-    monkeypatch.setattr(store, "REPO_DIR", home)
-    monkeypatch.setattr(store, "CHECKPOINTS", home / "checkpoints")
-    monkeypatch.setattr(fit, "CACHE_DIR", home / ".cache")
+    monkeypatch.setattr(paths, "PROJECT_DIR", home)
+    monkeypatch.setattr(paths, "CHECKPOINTS_DIR", home / "checkpoints")
+    monkeypatch.setattr(paths, "CACHE_DIR", home / ".cache")
     # training.train_and_save took store.CHECKPOINTS as its default folder when it was defined
     monkeypatch.setitem(training.train_and_save.__kwdefaults__, "directory", home / "checkpoints")
     # Loaded models are cached by name and file stamps, not by folder (and a copied file keeps
     # its stamp): a cache of this test's own, dropped afterwards.
-    monkeypatch.setattr(registry, "_load_model", functools.lru_cache(maxsize=32)(registry._load_model.__wrapped__))
+    monkeypatch.setattr(loading, "_load_model", functools.lru_cache(maxsize=32)(loading._load_model.__wrapped__))
     return home / "checkpoints"
 
 
 def committed(name: str) -> Any:
     """The committed checkpoint `name` as loaded for the pages, or a clean skip saying why not."""
     try:
-        model, _ = registry.load_model(name)
+        model, _ = loading.load_model(name)
     except store.CheckpointError as error:
         pytest.skip(f"the committed {name} checkpoint cannot be used here: {str(error)[:200]}")
     return model

@@ -9,7 +9,11 @@ import torch
 from checkpoint_home import use_home
 from support import CPU, FAKE_FAMILY, install_family
 
-from painters import fit, judge, metrics, store, world
+from painters import canvas
+from painters.core import paths
+from painters.families import fit
+from painters.families import judge as judge_model
+from painters.measure import judge, metrics
 
 
 @pytest.fixture(scope="module")
@@ -23,16 +27,16 @@ def one_thread() -> Iterator[None]:
 
 
 @pytest.fixture(scope="session")
-def data() -> world.Dataset:
+def data() -> canvas.Dataset:
     """256 renders of the world (seed 1): what the family tests' tiny painters learn from.
     (test_fit and test_judge define a `data` of their own.)"""
-    return world.make_dataset(256, 1)
+    return canvas.make_dataset(256, 1)
 
 
 @pytest.fixture(scope="session")
 def fresh() -> fit.Batch:
     """Pictures no tiny painter trained on (another seed of the world)."""
-    return fit.Pictures(world.make_dataset(128, 99), CPU).take(torch.arange(128))
+    return fit.Pictures(canvas.make_dataset(128, 99), CPU).take(torch.arange(128))
 
 
 @pytest.fixture
@@ -50,17 +54,17 @@ def fake_family(home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
 
 @pytest.fixture
-def small_protocol(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> judge.Judge:
+def small_protocol(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> judge_model.Judge:
     """The whole-world protocol cut down to 3 scenes x 4 pictures, read by an untrained tiny
     judge instead of the committed one: the measurement's plumbing, in a second. What it keeps
     goes to a cache folder of the test's own (unless `home` gave it one already)."""
-    if fit.CACHE_DIR == store.REPO_DIR / ".cache":
-        monkeypatch.setattr(fit, "CACHE_DIR", tmp_path / "cache")
+    if paths.CACHE_DIR == paths.PROJECT_DIR / ".cache":
+        monkeypatch.setattr(paths, "CACHE_DIR", tmp_path / "cache")
     monkeypatch.setattr(
-        metrics, "groups", lambda: {"trained": (world.TRAIN_SCENES[:2], 4), "held_out": (world.HELD_OUT[:1], 4)}
+        metrics, "groups", lambda: {"trained": (canvas.TRAIN_SCENES[:2], 4), "held_out": (canvas.HELD_OUT[:1], 4)}
     )
     torch.manual_seed(0)
-    model = judge.build(judge.Config.tiny()).eval()
+    model = judge_model.build(judge_model.Config.tiny()).eval()
     monkeypatch.setattr(judge, "load_judge", lambda: model)
     return model
 
@@ -71,7 +75,7 @@ def tiny_painters(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
     in seconds (tests/tiny_painters.py), and their ONNX exports (painters.export)."""
     from tiny_painters import make
 
-    from painters import export
+    from painters.browser import export
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)

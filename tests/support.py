@@ -9,17 +9,18 @@ from types import ModuleType
 import pytest
 import torch
 
-from painters import registry, store, world
+from painters import canvas
+from painters.families import registry
 
 CPU = torch.device("cpu")
-PROMPT = world.SHARED_PROMPT
+PROMPT = canvas.SHARED_PROMPT
 OTHER = "a blue boat in the snow at night"
 PROMPTS = (PROMPT, OTHER, "green tree, meadow, noon")  # what the export tests paint in torch and in the browser
 
 
 def tokens_of(*prompts: str) -> torch.Tensor:
     """The prompts as the painters read them: one row of word ids each."""
-    return torch.tensor([world.encode(p) for p in prompts])
+    return torch.tensor([canvas.encode(p) for p in prompts])
 
 
 # A fifth painting family, as small as the contract allows: it paints every picture one flat
@@ -37,8 +38,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from painters import fit, world
-from painters.nn import prompt_tokens, to_pixels
+from painters import canvas as world
+from painters.families import fit
+from painters.families.shared import prompt_tokens, to_pixels
 
 
 @dataclass
@@ -102,30 +104,28 @@ def sample_images(
 
 def network_passes(config: Config) -> int:
     return config.passes
+
+
+@torch.no_grad()
+def probe(model: Model) -> dict[str, torch.Tensor]:
+    return {"colour": model(torch.tensor([world.encode(world.SHARED_PROMPT)]))}
 '''
 
 
 def install_family(
     monkeypatch: pytest.MonkeyPatch, folder: Path, name: str, source: str, *, paints: bool = True
 ) -> ModuleType:
-    """Make `source` the module painters.<name> and register it as a family.
-
-    A family's checkpoint hash covers its own file in the package folder, so the package folder
-    is a copy of the real one (links to its files) with the new file added beside them.
-    """
-    package = folder / "package"
-    if not package.exists():
-        package.mkdir(parents=True)
-        for path in store.PACKAGE_DIR.glob("*.py"):
-            (package / path.name).symlink_to(path)
-        monkeypatch.setattr(store, "PACKAGE_DIR", package)
-    path = package / f"{name}.py"
+    """Make `source` the module painters.families.<name> and register it as a family (a file of
+    the test's own folder: a checkpoint is keyed by behaviour, not by where its code lives)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.py"
     path.write_text(source, encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"painters.{name}", path)
+    module_name = f"painters.families.{name}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    monkeypatch.setitem(sys.modules, f"painters.{name}", module)
+    monkeypatch.setitem(sys.modules, module_name, module)
     spec.loader.exec_module(module)
     monkeypatch.setitem(registry.FAMILIES, name, registry.Family(name, name.title(), "#123456", paints=paints))
     return module

@@ -43,8 +43,14 @@ from checkpoint_home import copy_home, use_home
 from PIL import Image
 from safetensors.torch import load_file, save_file
 
-from painters import fit, gallery, registry, store, training, world
-from painters.__main__ import _read_png, main
+from painters import canvas, checkpoints
+from painters.__main__ import main
+from painters.canvas.png import read_png as _read_png
+from painters.checkpoints import loading, store
+from painters.core import files
+from painters.families import fit, registry
+from painters.measure import gallery
+from painters.training import run as training
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,6 +113,14 @@ def _drop_a_tensor(folder: Path, name: str) -> None:
     _rewrite_manifest(folder / f"{name}.json", weights_sha256=store.file_sha256(folder / f"{name}.safetensors"))
 
 
+def _other_behaviour(path: Path) -> None:
+    """The manifest as if other code had trained it: its first probe output computed otherwise."""
+    data = json.loads(path.read_text())
+    first = sorted(data["fingerprint"])[0]
+    data["fingerprint"][first]["mean"] += 1.0
+    path.write_text(json.dumps(data))
+
+
 def _not_utf8(path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b'"hardware": "', b'"hardware": "\xff\xfe', 1))
 
@@ -119,7 +133,7 @@ BREAKS: dict[str, Callable[[Path, str], object]] = {
     "truncated": lambda d, n: (d / f"{n}.safetensors").write_bytes((d / f"{n}.safetensors").read_bytes()[:1000]),
     "empty weights file": lambda d, n: (d / f"{n}.safetensors").write_bytes(b""),
     "corrupted (one byte flipped)": lambda d, n: _flip_a_byte(d / f"{n}.safetensors"),
-    "stale (code changed since training)": lambda d, n: _rewrite_manifest(d / f"{n}.json", source_hash="0" * 64),
+    "stale (code changed since training)": lambda d, n: _other_behaviour(d / f"{n}.json"),
     "pickle where safetensors should be": lambda d, n: (d / f"{n}.safetensors").write_bytes(
         pickle.dumps({"w": [1.0, 2.0]})
     ),
@@ -180,7 +194,7 @@ def test_api_load_model_refuses_a_broken_checkpoint(home, tmp_path, case):
     BREAKS[case.id](folder, "judge")
     before = snapshot(tmp_path)
     with pytest.raises(store.CheckpointError) as info:
-        registry.load_model("judge", folder)
+        loading.load_model("judge", folder)
     words_in(str(info.value), case, name="judge")
     assert "judge" in str(info.value)
     assert snapshot(tmp_path) == before
@@ -310,7 +324,7 @@ def nothing_trained(monkeypatch):
 @pytest.fixture
 def nothing_drawn(monkeypatch):
     """A refused command must not draw a picture."""
-    monkeypatch.setattr(world, "render_prompt", _refuse)
+    monkeypatch.setattr(canvas, "render_prompt", _refuse)
 
 
 @pytest.mark.parametrize("case", rows(cases.COMMANDS))
@@ -389,7 +403,8 @@ def test_cli_as_a_process_exits_2_with_one_clean_message(tmp_path):
 def test_api_refuses(case, home, tmp_path, monkeypatch, nothing_trained):
     monkeypatch.chdir(tmp_path)
     namespace = {
-        "world": world, "registry": registry, "training": training, "gallery": gallery, "store": store,
+        "canvas": canvas, "registry": registry, "checkpoints": checkpoints, "training": training,
+        "gallery": gallery, "store": store,
         "PROMPT": PROMPT, "BICYLCE": BICYLCE, "LONG": LONG,
     }  # fmt: skip
     before = snapshot(tmp_path)
@@ -475,7 +490,7 @@ def _checkpoint_write_interrupted(case: Case, tmp_path: Path, monkeypatch, capsy
         store.save_checkpoint(manifest, weights, {"loss": [1.0], "step": [1.0]}, folder)
     assert no_temporaries(folder) == []
     assert snapshot(folder) == before
-    assert registry.load_model("gan", folder)[1].weights_sha256 == manifest.weights_sha256  # still whole
+    assert loading.load_model("gan", folder)[1].weights_sha256 == manifest.weights_sha256  # still whole
 
 
 def _replace_interrupted(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -487,7 +502,7 @@ def _replace_interrupted(case: Case, tmp_path: Path, monkeypatch, capsys) -> Non
         raise OSError("disk full")
 
     with pytest.raises(OSError, match="disk full"):
-        store._replace_atomically(path, writer)
+        files.replace_atomically(path, writer)
     assert path.read_text() == "the old manifest"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gan.json"]
 
@@ -520,7 +535,7 @@ def _sixteen_bit_grey(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
 
 def _refused_before_drawing(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
     drawn = []
-    monkeypatch.setattr(world, "render_prompt", lambda *a, **k: drawn.append(a))
+    monkeypatch.setattr(canvas, "render_prompt", lambda *a, **k: drawn.append(a))
     start = time.perf_counter()
     code, _, err = run(capsys, *fill(case.asked, tmp_path))
     assert time.perf_counter() - start < 5
@@ -560,7 +575,7 @@ def test_every_row_is_run_and_ids_are_unique():
     assert set(CHECKPOINTS_SETUPS) == set(ids(cases.CHECKPOINTS_COMMAND))
     assert set(FILE_CHECKS) == set(ids(cases.FILES))
     assert set(KNOWN_GAPS) <= {row.id for _, _, table in cases.TABLES for row in table}
-    assert cases.MAX_SAMPLES == world.MAX_SAMPLES
+    assert cases.MAX_SAMPLES == canvas.MAX_SAMPLES
 
 
 def test_the_tables_cover_what_the_issues_list():
@@ -577,7 +592,7 @@ def test_the_tables_cover_what_the_issues_list():
         "truncated",
         "corrupted",
         "stale",
-        "pickle",  # issue 4
+        "pickle",
         "foo=1",
         "14016x14016",
         "x" * 296,
@@ -595,7 +610,7 @@ def test_the_tables_cover_what_the_issues_list():
         "wall_seconds",
         "not utf-8",
         "checkpoints in {checkpoints}",
-    ):  # fmt: skip  (issue 15)
+    ):  # fmt: skip
         assert topic in text, topic
 
 

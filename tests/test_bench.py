@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from painters import blocks
+from painters.site import blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 

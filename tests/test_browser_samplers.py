@@ -15,8 +15,11 @@ import pytest
 import torch
 from support import PROMPTS
 
-from painters import autoregressive, diffusion, export, gan, registry, vae, world
-from painters.nn import to_pixels
+from painters import canvas
+from painters.browser import export
+from painters.checkpoints import loading
+from painters.families import autoregressive, diffusion, gan, vae
+from painters.families.shared import to_pixels
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -45,7 +48,7 @@ def _paint_in_node(tiny_painters, name: str, jobs: list[dict[str, Any]]) -> list
 
 
 def _pixels(values: list[int]) -> np.ndarray:
-    return np.array(values, dtype=np.uint8).reshape(world.SIZE, world.SIZE, 3)
+    return np.array(values, dtype=np.uint8).reshape(canvas.SIZE, canvas.SIZE, 3)
 
 
 def _mean_difference(a: np.ndarray, b: np.ndarray) -> float:
@@ -58,8 +61,8 @@ def _normal(seed: int, *shape: int) -> list[float]:
 
 @pytest.mark.parametrize("truncation", [1.0, 0.6])
 def test_gan_in_node_paints_torchs_pictures(tiny_painters, truncation):
-    model = registry.load_model("gan", tiny_painters[0])[0]
-    jobs = [{"tokens": world.encode(p), "draws": {"normal": _normal(s, 1, model.config.z_dim)},
+    model = loading.load_model("gan", tiny_painters[0])[0]
+    jobs = [{"tokens": canvas.encode(p), "draws": {"normal": _normal(s, 1, model.config.z_dim)},
              "options": {"truncation": truncation}} for s, p in enumerate(PROMPTS)]  # fmt: skip
     for seed, (prompt, out) in enumerate(zip(PROMPTS, _paint_in_node(tiny_painters, "gan", jobs), strict=True)):
         expected = gan.sample_images(model, prompt, 1, seed, truncation=truncation)[0]
@@ -68,8 +71,8 @@ def test_gan_in_node_paints_torchs_pictures(tiny_painters, truncation):
 
 @pytest.mark.parametrize("temperature", [1.0, 0.5])
 def test_vae_in_node_paints_torchs_pictures(tiny_painters, temperature):
-    model = registry.load_model("vae", tiny_painters[0])[0]
-    jobs = [{"tokens": world.encode(p), "draws": {"normal": _normal(s, 1, model.config.latent_dim)},
+    model = loading.load_model("vae", tiny_painters[0])[0]
+    jobs = [{"tokens": canvas.encode(p), "draws": {"normal": _normal(s, 1, model.config.latent_dim)},
              "options": {"temperature": temperature}} for s, p in enumerate(PROMPTS)]  # fmt: skip
     for seed, (prompt, out) in enumerate(zip(PROMPTS, _paint_in_node(tiny_painters, "vae", jobs), strict=True)):
         expected = vae.sample_images(model, prompt, 1, seed, temperature=temperature)[0]
@@ -78,15 +81,15 @@ def test_vae_in_node_paints_torchs_pictures(tiny_painters, temperature):
 
 @pytest.mark.parametrize(("steps", "guidance"), [(None, None), (7, 2.5), (2, 1.0)])
 def test_diffusion_in_node_paints_torchs_pictures_and_every_x0(tiny_painters, steps, guidance):
-    model = registry.load_model("diffusion", tiny_painters[0])[0]
+    model = loading.load_model("diffusion", tiny_painters[0])[0]
     options = {"steps": steps, "guidance": guidance}
-    jobs = [{"tokens": world.encode(p), "draws": {"normal": _normal(s, 1, 3, 32, 32)}, "options": options}
+    jobs = [{"tokens": canvas.encode(p), "draws": {"normal": _normal(s, 1, 3, 32, 32)}, "options": options}
             for s, p in enumerate(PROMPTS)]  # fmt: skip
     for seed, (prompt, out) in enumerate(zip(PROMPTS, _paint_in_node(tiny_painters, "diffusion", jobs), strict=True)):
         expected = diffusion.sample_images(model, prompt, 1, seed, steps=steps, guidance=guidance)[0]
         assert _mean_difference(_pixels(out["pixels"]), expected) <= 1 / 255
         path = diffusion.ddim_trajectory(
-            model, torch.tensor([world.encode(prompt)]), steps=steps or model.config.sample_steps,
+            model, torch.tensor([canvas.encode(prompt)]), steps=steps or model.config.sample_steps,
             guidance=model.config.guidance if guidance is None else guidance,
             generator=torch.Generator().manual_seed(seed),
         )  # fmt: skip
@@ -97,14 +100,14 @@ def test_diffusion_in_node_paints_torchs_pictures_and_every_x0(tiny_painters, st
 
 @pytest.mark.parametrize("forced", [{}, {"3": 1, "20": 0}])
 def test_autoregressive_in_node_writes_torchs_tokens(tiny_painters, forced):
-    model = registry.load_model("autoregressive", tiny_painters[0])[0]
+    model = loading.load_model("autoregressive", tiny_painters[0])[0]
     jobs, expected = [], []
     for seed, prompt in enumerate(PROMPTS):
         draws = torch.Generator().manual_seed(seed)
         uniform = [torch.rand((1, 1), generator=draws).item() for _ in range(autoregressive.LENGTH)]
-        jobs.append({"tokens": world.encode(prompt), "draws": {"uniform": uniform}, "options": {"forced": forced}})
+        jobs.append({"tokens": canvas.encode(prompt), "draws": {"uniform": uniform}, "options": {"forced": forced}})
         ids = autoregressive.sample_tokens(
-            model, torch.tensor([world.encode(prompt)]), torch.Generator().manual_seed(seed),
+            model, torch.tensor([canvas.encode(prompt)]), torch.Generator().manual_seed(seed),
             forced={int(k): v for k, v in forced.items()},
         )  # fmt: skip
         expected.append((ids[0].tolist(), autoregressive.decode_tokens(model, ids)[0]))
@@ -116,7 +119,7 @@ def test_autoregressive_in_node_writes_torchs_tokens(tiny_painters, forced):
 def test_schedule_times_and_pixels_are_torchs():
     """alphaBar at every t, the DDIM times for any step count (halves rounded to even) and
     to_pixels (halves too), computed by the JS as torch computes them, in float32."""
-    settings = {"timesteps": 1000, **export.COSINE_SCHEDULE}
+    settings = {"timesteps": 1000, "s": diffusion.SCHEDULE_OFFSET, "min": diffusion.ALPHA_BAR_MIN, "max": 1.0}
     steps = [*range(1, 61), 100, 250, 1000]
     values = np.concatenate([np.linspace(-1.2, 1.2, 2001), (np.arange(256) + 0.5) / 127.5 - 1]).astype(np.float32)
     values = np.resize(values, 3 * 32 * 32 * 3).astype(np.float32)

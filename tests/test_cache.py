@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from painters import cache
+from painters.core import cache
 
 KEY = "entry-1"
 SHAPES = {"images": ((4, 8, 8, 3), "uint8"), "labels": ((4,), "int64")}
@@ -231,15 +231,14 @@ BIG = 2_000_000  # int64 values: 16 MB, so that two writes overlap
 
 def _fill(path: str, barrier: object, results: object) -> None:
     """One process filling the entry: both make it before either writes (the barrier). Without
-    the entry's lock, as on a machine with no flock: with it, the second would wait instead (the
-    test below), and what is tested here is that writes that do overlap still leave it whole."""
-    cache.fcntl = None  # type: ignore[assignment]
+    the entry's lock: with it, the second would wait instead (the test below), and what is
+    tested here is that writes that do overlap still leave it whole."""
 
     def make() -> dict[str, np.ndarray]:
         barrier.wait(timeout=60)  # type: ignore[attr-defined]
         return {"values": np.arange(BIG, dtype=np.int64)}
 
-    out = cache.arrays(Path(path), KEY, {"values": ((BIG,), "int64")}, make)
+    out = cache.arrays(Path(path), KEY, {"values": ((BIG,), "int64")}, make, lock=False)
     results.put(cache.digest(out))  # type: ignore[attr-defined]
 
 

@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 from checkpoint_home import committed
 
-from painters import claims, registry
+from painters.families import registry
+from painters.measure import claims
+from painters.site import verdicts as pages
 
 ROOT = Path(__file__).resolve().parents[1]
 REQUIRED = {
@@ -18,7 +20,7 @@ REQUIRED = {
 }  # fmt: skip
 
 
-def test_the_issue_s_claims_are_all_records() -> None:
+def test_the_lessons_claims_are_all_records() -> None:
     assert {c.key for c in claims.CLAIMS} >= REQUIRED
     assert len({c.key for c in claims.CLAIMS}) == len(claims.CLAIMS)
     for claim in claims.CLAIMS:
@@ -36,7 +38,7 @@ def test_unknown_claim_names_the_known_ones() -> None:
 def test_each_claim_is_shown_on_its_own_chapter(claim: claims.Claim) -> None:
     """Where the lesson makes it: its snippet is included by its family's page, and by no other."""
     snippet = f"snippets/claims/{claim.key.replace('-', '_')}.py"
-    assert f'claims.render("{claim.key}")' in (ROOT / snippet).read_text()
+    assert f'verdicts.render("{claim.key}")' in (ROOT / snippet).read_text()
     pages = [p.name for p in (ROOT / "docs").glob("*.md") if snippet in p.read_text()]
     assert pages == [f"{claim.family}.md"], pages
 
@@ -61,7 +63,7 @@ def test_every_claim_evaluates_to_a_verdict_with_its_evidence(verdicts: dict[str
 
 def test_render_says_the_verdict_that_was_measured(verdicts: dict[str, claims.Verdict]) -> None:
     for key, v in verdicts.items():
-        html = claims.render(key)
+        html = pages.render(key)
         word = "agrees" if v.holds else "disagrees"
         assert f'data-verdict="{word}"' in html, key
         assert f"Our measurement {word}" in html, key

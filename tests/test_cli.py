@@ -17,10 +17,15 @@ import torch
 from checkpoint_home import committed, copy_home, use_home
 from PIL import Image
 
-from painters import fit, registry, store, training, world
-from painters.__main__ import build_parser, grid, main, tiles
+from painters import canvas
+from painters.__main__ import build_parser, main
+from painters.canvas.png import cut as tiles
+from painters.canvas.png import grid
+from painters.checkpoints import loading, store
+from painters.families import fit, registry
+from painters.training import run as training
 
-PROMPT = world.SHARED_PROMPT
+PROMPT = canvas.SHARED_PROMPT
 
 
 def run(capsys, *argv):
@@ -47,7 +52,7 @@ def test_world_writes_a_grid_of_renders(tmp_path, capsys):
     assert "wrote 4 renders of 'a red bicycle parked on a beach at sunset'" in out
     pixels = np.asarray(Image.open(path))
     assert pixels.shape == (32, 128, 3)
-    assert (tiles(pixels) == world.render_prompt("a red bike on the sand at dusk", 4, seed=0)).all()
+    assert (tiles(pixels) == canvas.render_prompt("a red bike on the sand at dusk", 4, seed=0)).all()
 
 
 def test_the_committed_judge_reads_a_world_grid(tmp_path, capsys):
@@ -65,7 +70,7 @@ def test_scaled_grids_are_cut_back_with_the_same_scale(tmp_path, capsys):
     assert run(capsys, "world", "a blue ball in a meadow at noon", "-n", 2, "--scale", 4, "-o", path)[0] == 0
     pixels = np.asarray(Image.open(path))
     assert pixels.shape == (128, 256, 3)
-    assert (tiles(pixels, 4) == world.render_prompt("a blue ball in a meadow at noon", 2, seed=0)).all()
+    assert (tiles(pixels, 4) == canvas.render_prompt("a blue ball in a meadow at noon", 2, seed=0)).all()
 
 
 def test_the_committed_judge_reads_a_scaled_grid(tmp_path, capsys):
@@ -104,7 +109,7 @@ def test_sample_writes_a_grid_from_a_checkpoint_and_the_seed_decides_it(home, tm
     assert run(capsys, "sample", "--family", "vae", PROMPT, "-n", 3, "--seed", 1, "-o", c)[0] == 0
     assert a.read_bytes() == b.read_bytes()
     assert a.read_bytes() != c.read_bytes()
-    model = registry.load_model("vae")[0]
+    model = loading.load_model("vae")[0]
     expected = registry.painter("vae").sample_images(model, PROMPT, 3, seed=0)
     assert (tiles(np.asarray(Image.open(a))) == expected).all()
 
@@ -118,7 +123,7 @@ def test_every_painter_samples_from_the_command_line(family, home, tmp_path, cap
 
 def test_train_saves_a_checkpoint_that_loads(home, tmp_path, capsys, monkeypatch):
     # --set takes JSON values: the tiny config, field by field, as a reader would type it.
-    monkeypatch.setattr(fit, "training_set", lambda *a, **k: world.make_dataset(64, 0))
+    monkeypatch.setattr(fit, "training_set", lambda *a, **k: canvas.make_dataset(64, 0))
     monkeypatch.setattr(training, "measure_model", lambda family, model: {"measured": True})
     tiny = {**asdict(registry.module("vae").Config.tiny()), "steps": 2}
     settings = [arg for key, value in tiny.items() for arg in ("--set", f"{key}={json.dumps(value)}")]
@@ -127,24 +132,24 @@ def test_train_saves_a_checkpoint_that_loads(home, tmp_path, capsys, monkeypatch
     assert "vae: 100%" in err  # the progress bar, on stderr
     assert "error" not in err
     assert "saved checkpoints/vae-cli.safetensors after 2 steps" in out
-    _, manifest = registry.load_model("vae-cli")
+    _, manifest = loading.load_model("vae-cli")
     assert (manifest.name, manifest.family, manifest.seed, manifest.steps) == ("vae-cli", "vae", 3, 2)
     assert manifest.config == json.loads(json.dumps(tiny))
     assert manifest.metrics == {"measured": True}
     assert store.load_history("vae-cli")["step"] == [2.0]
-    retrain = registry.retrain_command("vae-cli", manifest)
+    retrain = loading.retrain_command("vae-cli", manifest)
     assert retrain.startswith("python -m painters train vae --name vae-cli --set ")
 
 
 def test_train_steps_overrides_the_config(home, capsys, monkeypatch):
-    monkeypatch.setattr(fit, "training_set", lambda *a, **k: world.make_dataset(64, 0))
+    monkeypatch.setattr(fit, "training_set", lambda *a, **k: canvas.make_dataset(64, 0))
     monkeypatch.setattr(training, "measure_model", lambda family, model: {})
     tiny = asdict(registry.module("gan").Config.tiny())
     settings = [arg for key, value in tiny.items() for arg in ("--set", f"{key}={json.dumps(value)}")]
     code, out, _ = run(capsys, "train", "gan", *settings, "--steps", 1)
     assert code == 0
     assert "after 1 steps" in out
-    assert registry.load_model("gan")[1].steps == 1
+    assert loading.load_model("gan")[1].steps == 1
 
 
 def test_checkpoints_lists_every_committed_name_and_where_it_looks(home, capsys):

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 from checkpoint_home import copy_home
 
-from painters import world
+from painters import canvas
 
 # A child painter: waits for the word go, paints every entry, then reads them all back. The
 # first entries' writes wait for the other child to be about to write the same entry, so the
@@ -36,12 +36,15 @@ CHILD = textwrap.dedent(
 
     import numpy as np
 
-    from painters import cache, fit, gallery
+    import contextlib
+
+    from painters.core import cache, machine, paths
+    from painters.measure import gallery
 
     me, cache_dir, meeting, out = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
-    fit.CACHE_DIR = cache_dir
-    fit.use_threads(1)
-    cache.fcntl = None  # no entry locks (as without flock): both paint every entry and write it
+    paths.CACHE_DIR = cache_dir
+    machine.use_threads(1)
+    cache._making = lambda path: contextlib.nullcontext()  # no entry locks: both paint every entry and write it
     write, forced = cache.write, [0]
 
     def write_together(path, key, arrays):
@@ -105,7 +108,7 @@ def test_two_processes_fill_the_same_cache_entries_at_once(tmp_path):
         assert "forced 4 meetings" in out
         assert "discarding" not in err, err  # no reader ever found a half-written or foreign file
     first, second = (np.load(tmp_path / f"{me}.npy") for me in (0, 1))
-    assert first.shape == (12, 128, world.SIZE, world.SIZE, 3)
+    assert first.shape == (12, 128, canvas.SIZE, canvas.SIZE, 3)
     assert (first == second).all()
     entries = sorted((cache_dir / "samples").iterdir())
     assert [p.suffix for p in entries] == [".npz"] * 12, [p.name for p in entries]  # no temporary left
@@ -127,7 +130,7 @@ markdown_extensions:
         - name: python
           class: python
           validator: !!python/name:markdown_exec.validator
-          format: !!python/name:painters.blocks.timed_formatter
+          format: !!python/name:painters.site.blocks.timed_formatter
 """
 
 PAGE = """\
@@ -141,7 +144,8 @@ PAGE = """\
 SNIPPET = """\
 import hashlib
 
-from painters import figures, gallery
+from painters.measure import gallery
+from painters.site import figures
 
 images = gallery.paint("gan", "a red bicycle parked on a beach at sunset", 16, seed=1)
 more = gallery.paint("vae", "a blue ball in a meadow at noon", 64, seed=2)

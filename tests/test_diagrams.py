@@ -7,7 +7,7 @@ import re
 import ascii2svg
 import pytest
 
-from painters.diagrams import DIAGRAM_DIR, DIAGRAMS, diagram_source, diagram_svg, render_diagram
+from painters.site.diagrams import DIAGRAM_DIR, DIAGRAMS, diagram_source, diagram_svg, render_diagram
 
 LAYOUTS = [(name, False) for name in DIAGRAMS] + [(n, True) for n, i in DIAGRAMS.items() if i.narrow]
 
@@ -149,7 +149,7 @@ def test_unknown_name_lists_the_known_ones():
 
 def test_a_broken_source_fails_loudly(monkeypatch, tmp_path):
     (tmp_path / "gan_loop.txt").write_text("┌────┐\n│ a  │ ──▶ │ b │\n└────┘\n", encoding="utf-8")
-    monkeypatch.setattr("painters.diagrams.DIAGRAM_DIR", tmp_path)
+    monkeypatch.setattr("painters.site.diagrams.DIAGRAM_DIR", tmp_path)
     with pytest.raises(ValueError, match=r"gan_loop.*needs fixing"):
         render_diagram("gan_loop")
 

@@ -8,13 +8,14 @@ import pytest
 import torch
 from support import CPU, OTHER, PROMPT, forward_calls, tokens_of
 
-from painters import diffusion, fit, world
+from painters import canvas
+from painters.families import diffusion, fit
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def trained(data: world.Dataset) -> tuple[diffusion.Painter, dict[str, list[float]]]:
+def trained(data: canvas.Dataset) -> tuple[diffusion.Painter, dict[str, list[float]]]:
     return diffusion.train(diffusion.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
 
 
@@ -87,54 +88,8 @@ def test_the_trajectory_has_one_entry_per_step_plus_the_end() -> None:
         assert x0.abs().max() <= 1.0  # the predicted clean picture is clipped to the pixel range
 
 
-def test_sampling_shapes_and_determinism(trained) -> None:
-    model, _ = trained
-    a = diffusion.sample_images(model, PROMPT, 3, seed=5)
-    b = diffusion.sample_images(model, PROMPT, 3, seed=5)
-    c = diffusion.sample_images(model, PROMPT, 3, seed=6)
-    assert a.shape == (3, 32, 32, 3)
-    assert a.dtype == np.uint8
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
-    assert not np.array_equal(diffusion.sample_images(model, PROMPT, 3, seed=5, guidance=4.0), a)
-    assert not np.array_equal(diffusion.sample_images(model, PROMPT, 3, seed=5, steps=2), a)
-
-
-def test_one_prompt_per_picture(trained) -> None:
-    model, _ = trained
-    mixed = diffusion.sample_images(model, [PROMPT, OTHER, PROMPT, OTHER], 4, seed=2)
-    first = diffusion.sample_images(model, PROMPT, 4, seed=2)
-    second = diffusion.sample_images(model, OTHER, 4, seed=2)
-    np.testing.assert_array_equal(mixed[[0, 2]], first[[0, 2]])
-    np.testing.assert_array_equal(mixed[[1, 3]], second[[1, 3]])
-    with pytest.raises(ValueError, match="3 prompts for 4 pictures"):
-        diffusion.sample_images(model, [PROMPT] * 3, 4)
-
-
 def test_network_passes_is_what_the_sampler_runs(trained) -> None:
     model, _ = trained
     count = forward_calls(model.ema)
     diffusion.sample_images(model, PROMPT, 5, seed=0)  # guided: both halves in one call per step
     assert count[0] == diffusion.network_passes(model.config) == model.config.sample_steps
-
-
-def test_same_seed_gives_identical_weights_and_another_seed_others(data: world.Dataset, trained) -> None:
-    config = diffusion.Config.tiny()
-    again, _ = diffusion.train(config, seed=0, device=CPU, progress=False, data=data)
-    first, _ = trained
-    assert first.state_dict().keys() == again.state_dict().keys()
-    for name, p in first.state_dict().items():
-        assert torch.equal(p, again.state_dict()[name]), name
-    config.steps = 1
-    one, other = (diffusion.train(config, seed=s, device=CPU, progress=False, data=data)[0] for s in (0, 1))
-    assert not torch.equal(one.net.out[1].weight, other.net.out[1].weight)
-
-
-def test_a_bad_prompt_or_count_is_refused_before_any_network_runs(trained) -> None:
-    model, _ = trained
-    count = forward_calls(model.ema)
-    with pytest.raises(world.PromptError, match="unknown word"):
-        diffusion.sample_images(model, "a red unicorn on a beach at sunset", 1)
-    with pytest.raises(ValueError, match="between 1 and"):
-        diffusion.sample_images(model, PROMPT, 0)
-    assert count == [0]

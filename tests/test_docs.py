@@ -121,15 +121,15 @@ def test_mkdocs_config_keeps_pages_offline_and_includes_checked():
     assert snippets["base_path"] == ["."]  # what tests/sybil_markdown.py resolves against
     plugins = {next(iter(p)) if isinstance(p, dict) else p: p for p in config["plugins"]}
     # no pyodide CDN: the plugin registers no language itself, and the one python fence is
-    # markdown-exec's own formatter behind painters.blocks.timed_formatter
+    # markdown-exec's own formatter behind painters.site.blocks.timed_formatter
     assert plugins["markdown-exec"]["markdown-exec"]["languages"] == []
     fences = extension(config, "pymdownx.superfences")["custom_fences"]
     assert [f["name"] for f in fences] == ["python"]
-    assert "!!python/name:painters.blocks.timed_formatter" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "!!python/name:painters.site.blocks.timed_formatter" in (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
     assert "privacy" not in plugins
-    # Two hook modules (see their docstrings): the pages' checks, math and lab notebooks, tested by
-    # tests/test_mkdocs_hooks.py; then the search index's exclusions, tested by tests/test_search_hooks.py.
-    assert config["hooks"] == ["src/painters/mkdocs_hooks.py", "src/painters/search_hooks.py"]
+    # One hook module (see its docstring): the pages' checks, math, search and lab notebooks, tested by
+    # tests/test_mkdocs_hooks.py and tests/test_search_hooks.py.
+    assert config["hooks"] == ["src/painters/site/hooks.py"]
     jupyter = plugins["mkdocs-jupyter"]["mkdocs-jupyter"]
     assert jupyter["allow_errors"] is False  # a failing cell fails the build
     assert jupyter["execute"] is True
@@ -153,7 +153,7 @@ def test_every_page_is_in_the_nav_and_every_nav_entry_exists():
     assert sorted(nav) == built, "a page is in the nav twice"
 
 
-# --- no measured number typed into prose (issue 10.2) ---------------------------------------
+# --- no measured number typed into prose ------------------------------------------------------
 # Every measured number on the site is printed by the code that measures it, at build. A number
 # with a unit typed into a chapter's prose ("359 s", "30%", "4x") goes stale the day the
 # checkpoints are retrained, so the prose of docs/*.md may only hold the lesson's own figures,
@@ -374,8 +374,8 @@ def test_a_missing_include_fails_at_collection(site):
 def test_a_section_of_a_package_module_runs_with_the_modules_imports():
     from sybil_markdown import Block, evaluate, expand, package_module
 
-    pieces = expand('--8<-- "src/painters/scoring.py:lesson_score"\n', ROOT / "x.md", 2)
-    assert package_module(pieces) == "painters.scoring"
+    pieces = expand('--8<-- "src/painters/measure/lesson.py:lesson_score"\n', ROOT / "x.md", 2)
+    assert package_module(pieces) == "painters.measure.lesson"
 
-    block = Block(pieces, executed=False, session=None, module="painters.scoring")
+    block = Block(pieces, executed=False, session=None, module="painters.measure.lesson")
     evaluate(SimpleNamespace(namespace={}, parsed=block))  # type: ignore[arg-type]

@@ -15,7 +15,13 @@ import pytest
 import torch
 from support import PROMPTS
 
-from painters import autoregressive, diffusion, export, registry, store, vae, world
+from painters import __main__ as cli
+from painters import canvas
+from painters.browser import bundle, export, graphs, widget
+from painters.canvas import words
+from painters.checkpoints import loading, store
+from painters.core import paths
+from painters.families import autoregressive, diffusion, registry, vae
 
 ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE = 1e-4
@@ -33,11 +39,11 @@ def _session(tiny_painters, name: str, graph: str):
 
 
 def _model(tiny_painters, name: str):
-    return registry.load_model(name, tiny_painters[0])[0]
+    return loading.load_model(name, tiny_painters[0])[0]
 
 
 def _tokens(prompt: str) -> torch.Tensor:
-    return torch.tensor([world.encode(prompt)])
+    return torch.tensor([canvas.encode(prompt)])
 
 
 def _close(onnx_out: np.ndarray, torch_out: torch.Tensor) -> float:
@@ -137,7 +143,7 @@ def test_autoregressive_cached_step_writes_torchs_tokens(tiny_painters):
 
 
 def _to_pixels(chw: np.ndarray) -> np.ndarray:
-    from painters.nn import to_pixels
+    from painters.families.shared import to_pixels
 
     return to_pixels(torch.from_numpy(chw)).astype(int)
 
@@ -162,7 +168,7 @@ def test_manifest_records_what_the_js_sampler_needs(tiny_painters):
     for name, record in records.items():
         manifest = store.read_manifest(name, checkpoints)
         assert record["weights_sha256"] == manifest.weights_sha256
-        assert record["source_hash"] == manifest.source_hash
+        assert record["behaviour"] == loading.behaviour_digest(manifest)
         folder = export.export_folder(name, record["weights_sha256"], root)
         for graph in record["graphs"].values():
             assert graph["bytes"] == (folder / graph["file"]).stat().st_size
@@ -223,7 +229,7 @@ def test_an_export_of_other_weights_is_refused(copied):
     with pytest.raises(store.CheckpointError, match=r"stale: the checkpoint changed.*python -m painters export"):
         export.check_export("gan", root, checkpoints)
     # ensure_current re-exports it, and the new export passes.
-    registry._load_model.cache_clear()
+    loading._load_model.cache_clear()
     export.export_all(["gan"], root, checkpoints)
     assert export.check_export("gan", root, checkpoints)["weights_sha256"] == new
 
@@ -245,13 +251,13 @@ def test_a_changed_graph_file_or_exporter_is_refused(copied, monkeypatch):
 
 def test_a_stale_checkpoint_is_refused_with_the_retrain_command(copied):
     checkpoints, root = copied
-    _spoil_manifest(checkpoints, "diffusion", source_hash="0" * 64)
-    with pytest.raises(
-        store.CheckpointError, match=r"python -m painters train diffusion.*then `python -m painters export"
-    ):
+    fingerprint = store.read_manifest("diffusion", checkpoints).fingerprint
+    fingerprint["sampler"]["mean"] += 1.0  # as if other code had trained it
+    _spoil_manifest(checkpoints, "diffusion", fingerprint=fingerprint)
+    with pytest.raises(store.CheckpointError, match=r"export of 'diffusion' is stale: the checkpoint changed"):
         export.check_export("diffusion", root, checkpoints)
-    registry._load_model.cache_clear()
-    with pytest.raises(store.CheckpointError, match="stale"):
+    loading._load_model.cache_clear()
+    with pytest.raises(store.CheckpointError, match=r"'diffusion' is stale.*python -m painters train diffusion"):
         export.export_all(None, root, checkpoints)  # nothing exported over a stale checkpoint
 
 
@@ -283,7 +289,7 @@ def test_bad_input_writes_nothing(tiny_painters, tmp_path):
 
 def test_a_family_without_a_builder_is_skipped_with_a_message(tiny_painters, tmp_path, monkeypatch):
     checkpoints, root = tiny_painters
-    monkeypatch.setattr(export, "BUILDERS", {k: v for k, v in export.BUILDERS.items() if k != "vae"})
+    monkeypatch.setattr(graphs, "BUILDERS", {k: v for k, v in graphs.BUILDERS.items() if k != "vae"})
     said: list[str] = []
     done = export.export_all(None, root, checkpoints, say=said.append)
     assert "vae" not in done
@@ -294,15 +300,15 @@ def test_a_family_without_a_builder_is_skipped_with_a_message(tiny_painters, tmp
 
 
 def test_copy_into_site_lays_out_runtime_models_and_rules(tiny_painters, tmp_path):
-    if not (export.ort_dist() / export.ORT_FILES[0]).is_file():
+    if not (bundle.ort_dist() / bundle.ORT_FILES[0]).is_file():
         pytest.skip("onnxruntime-web is not installed: run `npm ci --ignore-scripts`")
     checkpoints, root = tiny_painters
-    out = export.copy_into_site(tmp_path, root, checkpoints)
+    out = bundle.copy_into_site(tmp_path, root, checkpoints)
     assert out == tmp_path / "assets" / "painter"
-    for name in export.ORT_FILES:
-        assert (out / "ort" / name).read_bytes() == (export.ort_dist() / name).read_bytes()
+    for name in bundle.ORT_FILES:
+        assert (out / "ort" / name).read_bytes() == (bundle.ort_dist() / name).read_bytes()
     index = json.loads((out / "painters.json").read_text())
-    assert index["prompt_rules"] == world.prompt_rules()
+    assert index["prompt_rules"] == canvas.prompt_rules()
     assert set(index["painters"]) == {"gan", "vae", "diffusion", "autoregressive"}
     for family, info in index["painters"].items():
         assert info["folder"].startswith(f"models/{family}-")
@@ -310,7 +316,7 @@ def test_copy_into_site_lays_out_runtime_models_and_rules(tiny_painters, tmp_pat
             assert (out / info["folder"] / graph["file"]).is_file()
     stale = out / "models" / "gan-000000000000"
     stale.mkdir()
-    export.copy_into_site(tmp_path, root, checkpoints)  # again: a retrained painter's old folder goes
+    bundle.copy_into_site(tmp_path, root, checkpoints)  # again: a retrained painter's old folder goes
     assert not stale.exists()
 
 
@@ -318,29 +324,29 @@ def test_copy_into_site_refuses_a_stale_export(copied, tmp_path):
     checkpoints, root = copied
     shutil.rmtree(root)
     with pytest.raises(store.CheckpointError, match="python -m painters export"):
-        export.copy_into_site(tmp_path / "site", root, checkpoints)
+        bundle.copy_into_site(tmp_path / "site", root, checkpoints)
 
 
 def test_widget_includes_are_current():
-    for place in export.PLACES:
-        path = export.WIDGETS_DIR / f"{place}.md"
-        assert path.read_text(encoding="utf-8") == export.widget_html(place), (
+    for place in widget.PLACES:
+        path = widget.WIDGETS_DIR / f"{place}.md"
+        assert path.read_text(encoding="utf-8") == widget.widget_html(place), (
             f"{path} is out of date: run `python -m painters export --widgets`"
         )
 
 
 def test_widget_is_hidden_without_javascript_and_labelled():
-    html = export.widget_html("gan")
+    html = widget.widget_html("gan")
     assert html.startswith('<div class="painter-widget" data-family="gan" id="painter-gan" hidden>')
     assert '<label for="painter-gan-prompt">Prompt</label>' in html
     assert '<label for="painter-gan-seed">Seed</label>' in html
     assert 'role="alert"' in html
     assert 'role="status"' in html
-    for word in world.WORD_TO_ATTRIBUTE:
+    for word in words.WORD_TO_ATTRIBUTE:
         assert f'data-word="{word}"' in html
     assert "http" not in html.replace("https://", "")  # nothing from another host
     with pytest.raises(ValueError, match="unknown widget place"):
-        export.widget_html("unet")
+        widget.widget_html("unet")
 
 
 # --- the command line --------------------------------------------------------------------------
@@ -348,14 +354,14 @@ def test_widget_is_hidden_without_javascript_and_labelled():
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m painters")
-    export.add_subcommand(parser.add_subparsers(dest="command", required=True))
+    cli.add_export(parser.add_subparsers(dest="command", required=True))
     return parser
 
 
 def test_cli_exports_into_a_folder(tiny_painters, tmp_path, monkeypatch, capsys):
     checkpoints, _ = tiny_painters
-    monkeypatch.setattr(store, "CHECKPOINTS", checkpoints)
-    registry._load_model.cache_clear()
+    monkeypatch.setattr(paths, "CHECKPOINTS_DIR", checkpoints)
+    loading._load_model.cache_clear()
     args = _parser().parse_args(["export", "gan", "vae", "--out", str(tmp_path / "onnx")])
     args.run(args)
     out = capsys.readouterr().out
@@ -365,7 +371,7 @@ def test_cli_exports_into_a_folder(tiny_painters, tmp_path, monkeypatch, capsys)
     assert export.check_export("gan", tmp_path / "onnx", checkpoints)
     args.run(args)
     assert "current gan" in capsys.readouterr().out
-    registry._load_model.cache_clear()
+    loading._load_model.cache_clear()
 
 
 def test_cli_refuses_bad_input_before_writing(tmp_path, capsys):
@@ -385,7 +391,8 @@ def test_cli_refuses_bad_input_before_writing(tmp_path, capsys):
 # --- prompts: Python and the browser read them alike --------------------------------------------
 
 GOOD_AND_BAD = [
-    world.SHARED_PROMPT, "a red bike on the sand at dusk", "A RED BIKE ON SAND AT DUSK", "the ball is blue, snow, noon",
+    canvas.SHARED_PROMPT, "a red bike on the sand at dusk", "A RED BIKE ON SAND AT DUSK",
+    "the ball is blue, snow, noon",
     "It's a red bike, on the beach at noon!", "red-bike;beach:noon?", "a red bike in snow at noon\n",
     "a red bicylce on a beach at sunset", "a creamson boat in the snow at nite", "zzzz qqqq", "", "   ", "...",
     "a blue ball", "red blue ball beach noon", "bike bicycle red crimson beach noon", "a red bike\nin snow at noon",
@@ -397,14 +404,14 @@ GOOD_AND_BAD = [
 def _random_prompts(n: int, seed: int = 0) -> list[str]:
     """Prompts made of known words, near-misses, filler and odd characters."""
     rng = random.Random(seed)
-    words = list(world.VOCAB[1:])
+    words = list(canvas.VOCAB[1:])
     pieces = [*words, *(w[:-1] for w in words), *(w + "s" for w in words), "xyz", "colour", "bicycles", "nite"]
     odd = [",", ".", "!", "'", "-", "  ", "\t", "\n", "é", "?", ";", "#", "2", '"']
     prompts = []
     for i in range(n):
         if i % 2:  # one word for each attribute (sometimes two), in any order, with filler
-            chosen = [rng.choice([w for ws in groups.values() for w in ws]) for groups in world.SYNONYMS.values()]
-            chosen += rng.sample(world.FILLER, rng.randint(0, 6)) + ([rng.choice(words)] if rng.random() < 0.2 else [])
+            chosen = [rng.choice([w for ws in groups.values() for w in ws]) for groups in canvas.SYNONYMS.values()]
+            chosen += rng.sample(canvas.FILLER, rng.randint(0, 6)) + ([rng.choice(words)] if rng.random() < 0.2 else [])
             rng.shuffle(chosen)
             text = " ".join(chosen)
         else:
@@ -420,8 +427,8 @@ def _random_prompts(n: int, seed: int = 0) -> list[str]:
 
 def _python_reads(prompt: str) -> dict[str, object]:
     try:
-        return {"ids": world.encode(prompt)}
-    except world.PromptError as error:
+        return {"ids": canvas.encode(prompt)}
+    except canvas.PromptError as error:
         return {"error": str(error)}
 
 
@@ -429,7 +436,7 @@ def test_the_browser_reads_prompts_as_python_does():
     if shutil.which("node") is None:
         pytest.skip("node is not installed")
     prompts = GOOD_AND_BAD + _random_prompts(400)
-    job = json.dumps({"rules": world.prompt_rules(), "prompts": prompts})
+    job = json.dumps({"rules": canvas.prompt_rules(), "prompts": prompts})
     out = subprocess.run(
         ["node", str(ROOT / "tests" / "js" / "prompts.mjs")], input=job, capture_output=True, text=True, check=True
     )

@@ -8,7 +8,13 @@ import pytest
 import torch
 from torch import nn
 
-from painters import fit, judge, registry, store, training, world
+from painters import canvas
+from painters.checkpoints import loading, store
+from painters.core import machine, paths
+from painters.families import fit
+from painters.families import judge as judge_model
+from painters.measure import judge
+from painters.training import run as training
 
 CPU = torch.device("cpu")
 
@@ -16,8 +22,8 @@ pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def data() -> world.Dataset:
-    return world.make_dataset(48, seed=1)
+def data() -> canvas.Dataset:
+    return canvas.make_dataset(48, seed=1)
 
 
 # --- examples and batches ---------------------------------------------------------------------
@@ -43,7 +49,7 @@ def test_pictures_hand_out_batches_in_the_networks_form(data):
 
 
 def test_codes_must_be_int64_grids_beside_their_captions():
-    tokens = torch.zeros((4, world.MAX_WORDS), dtype=torch.long)
+    tokens = torch.zeros((4, canvas.MAX_WORDS), dtype=torch.long)
     codes = fit.Codes(torch.arange(4 * 64).view(4, 64), tokens)
     batch = codes.take(torch.tensor([3, 1]))
     assert torch.equal(batch.codes[:, 0], torch.tensor([192, 64]))
@@ -100,14 +106,14 @@ def test_seed_everything_seeds_python_numpy_and_torch():
 
 
 def test_asking_for_a_missing_or_unknown_device_is_an_error():
-    assert fit.resolve_device("cpu") == CPU
+    assert machine.resolve_device("cpu") == CPU
     with pytest.raises(ValueError, match="use 'cpu' or 'cuda'"):
-        fit.resolve_device("tpu")
+        machine.resolve_device("tpu")
     if torch.cuda.is_available():
-        assert fit.resolve_device("cuda").type == "cuda"
+        assert machine.resolve_device("cuda").type == "cuda"
     else:
         with pytest.raises(ValueError, match="no CUDA GPU"):
-            fit.resolve_device("cuda")
+            machine.resolve_device("cuda")
 
 
 def test_ema_update_moves_the_average_with_a_short_decay_at_first():
@@ -124,10 +130,10 @@ def test_ema_update_moves_the_average_with_a_short_decay_at_first():
 
 
 def test_the_shared_training_set_is_kept_in_the_cache_folder(tmp_path, monkeypatch):
-    monkeypatch.setattr(fit, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(paths, "CACHE_DIR", tmp_path)
     data = fit.training_set(n=40, seed=2)
     assert len(list(tmp_path.glob("world-*.npz"))) == 1
-    trained = {s.labels for s in world.TRAIN_SCENES}
+    trained = {s.labels for s in canvas.TRAIN_SCENES}
     assert {tuple(row) for row in data.labels.tolist()} <= trained
     np.testing.assert_array_equal(fit.training_set(n=40, seed=2).images, data.images)
 
@@ -136,18 +142,18 @@ def test_use_threads_reads_the_environment_and_refuses_nonsense(monkeypatch):
     before = torch.get_num_threads()
     try:
         monkeypatch.delenv("PAINTERS_THREADS", raising=False)
-        assert fit.use_threads() == 1
+        assert machine.use_threads() == 1
         assert torch.get_num_threads() == 1
         monkeypatch.setenv("PAINTERS_THREADS", "2")
-        assert fit.use_threads() == 2
+        assert machine.use_threads() == 2
         assert torch.get_num_threads() == 2
-        assert fit.use_threads(1) == 1
+        assert machine.use_threads(1) == 1
         for text in ("0", "two", "-1", ""):
             monkeypatch.setenv("PAINTERS_THREADS", text)
             with pytest.raises(ValueError, match="PAINTERS_THREADS"):
-                fit.use_threads()
+                machine.use_threads()
         with pytest.raises(ValueError, match="at least 1"):
-            fit.use_threads(0)
+            machine.use_threads(0)
     finally:
         torch.set_num_threads(before)
 
@@ -155,7 +161,7 @@ def test_use_threads_reads_the_environment_and_refuses_nonsense(monkeypatch):
 # --- training and saving a checkpoint ---------------------------------------------------------
 
 
-TINY_JUDGE = dataclasses.asdict(judge.Config.tiny())
+TINY_JUDGE = dataclasses.asdict(judge_model.Config.tiny())
 
 
 @pytest.fixture
@@ -169,14 +175,14 @@ def test_train_and_save_writes_a_checkpoint_the_registry_loads(home, tmp_path, n
     assert manifest.name == "judge-a"
     assert manifest.family == "judge"
     assert manifest.config == TINY_JUDGE
-    assert manifest.source_hash == registry.expected_hash(manifest)
+    assert set(manifest.fingerprint) == {"colour", "layout", "layout_units", "object", "place", "scene", "time"}
     assert manifest.steps == TINY_JUDGE["steps"]
     assert manifest.metrics == {"accuracy": {"object": 0.5}, "evaluated": True}  # the judge's own evaluate
     assert manifest.threads == torch.get_num_threads()
     assert manifest.device == "cpu"
     assert store.read_manifest("judge-a", home) == manifest
-    model, loaded = registry.load_model("judge-a", home)
-    assert isinstance(model, judge.Judge)
+    model, loaded = loading.load_model("judge-a", home)
+    assert isinstance(model, judge_model.Judge)
     assert not model.training
     assert loaded == manifest
     history = store.load_history("judge-a", home)
@@ -186,7 +192,7 @@ def test_train_and_save_writes_a_checkpoint_the_registry_loads(home, tmp_path, n
 def test_the_same_seed_gives_the_same_checkpoint_and_another_seed_another(home, no_evaluation):
     for name, seed in (("judge-a", 0), ("judge-b", 0), ("judge-c", 1)):
         training.train_and_save("judge", name=name, seed=seed, overrides=TINY_JUDGE, directory=home, progress=False)
-    a, b, c = (store.load_checkpoint(n, home, expected_hash=registry.expected_hash, fix=str)[0]
+    a, b, c = (store.load_checkpoint(n, home, fix=str)[0]
                for n in ("judge-a", "judge-b", "judge-c"))  # fmt: skip
     assert a.keys() == b.keys()
     for key in a:
@@ -210,7 +216,7 @@ def test_what_can_be_refused_is_refused_before_any_work(home, monkeypatch, famil
     def no_training(*args, **kwargs):
         raise AssertionError("training started before the request was checked")
 
-    monkeypatch.setattr(judge, "train", no_training)
+    monkeypatch.setattr(judge_model, "train", no_training)
     with pytest.raises(ValueError, match=message):
         training.train_and_save(family, directory=home, progress=False, **kwargs)
     assert list(home.iterdir()) == []
@@ -219,6 +225,6 @@ def test_what_can_be_refused_is_refused_before_any_work(home, monkeypatch, famil
 def test_a_missing_gpu_is_refused_before_any_work(home, monkeypatch):
     if torch.cuda.is_available():
         pytest.skip("a GPU is present")
-    monkeypatch.setattr(judge, "train", lambda *a, **k: pytest.fail("trained without the GPU asked for"))
+    monkeypatch.setattr(judge_model, "train", lambda *a, **k: pytest.fail("trained without the GPU asked for"))
     with pytest.raises(ValueError, match="no CUDA GPU"):
         training.train_and_save("judge", device="cuda", directory=home, progress=False)

@@ -12,17 +12,22 @@ import numpy as np
 import pytest
 import torch
 
-from painters import fit, gallery, judge, metrics, registry, store, training, vae, world
+from painters import canvas
+from painters.checkpoints import loading, store
+from painters.core import paths
+from painters.families import fit, vae
+from painters.measure import gallery, judge, metrics, timing
+from painters.training import run as training
 
-PROMPT = world.SHARED_PROMPT
+PROMPT = canvas.SHARED_PROMPT
 OTHER = "a blue boat in the snow at night"
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def small_set() -> world.Dataset:
-    return world.make_dataset(64, 0)
+def small_set() -> canvas.Dataset:
+    return canvas.make_dataset(64, 0)
 
 
 @pytest.fixture
@@ -45,7 +50,7 @@ def tiny_vae(home, monkeypatch, small_set) -> str:
 
 
 def samples_kept() -> list[str]:
-    folder = fit.CACHE_DIR / "samples"
+    folder = paths.CACHE_DIR / "samples"
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
 
 
@@ -53,7 +58,7 @@ def samples_kept() -> list[str]:
 
 
 def test_paint_gives_what_the_family_samples_from_each_checkpoint(tiny_vae):
-    model, _ = registry.load_model("vae")
+    model, _ = loading.load_model("vae")
     for prompt in (PROMPT, [PROMPT, OTHER, OTHER]):
         expected = vae.sample_images(model, prompt, 3, seed=4)
         np.testing.assert_array_equal(gallery.paint("vae", prompt, 3, seed=4), expected)
@@ -61,7 +66,7 @@ def test_paint_gives_what_the_family_samples_from_each_checkpoint(tiny_vae):
     np.testing.assert_array_equal(hot, vae.sample_images(model, PROMPT, 3, seed=4, temperature=2.0))
     assert not np.array_equal(hot, gallery.paint("vae", PROMPT, 3, seed=4))
     # another checkpoint of the family, by its name
-    model, _ = registry.load_model("vae-other")
+    model, _ = loading.load_model("vae-other")
     np.testing.assert_array_equal(gallery.paint("vae-other", PROMPT, 2, seed=1), vae.sample_images(model, PROMPT, 2, 1))
     assert not np.array_equal(gallery.paint("vae-other", PROMPT, 2, seed=1), gallery.paint("vae", PROMPT, 2, seed=1))
 
@@ -94,7 +99,7 @@ def test_a_damaged_kept_picture_file_is_painted_again(fake_family, monkeypatch, 
     training.train_and_save("fake", overrides={"steps": 2}, progress=False)
     first = gallery.paint("fake", PROMPT, 4, seed=2)
     (name,) = samples_kept()
-    path = fit.CACHE_DIR / "samples" / name
+    path = paths.CACHE_DIR / "samples" / name
     path.write_bytes(b"\0" * path.stat().st_size)
     fake_family.CALLS.clear()
     with caplog.at_level(logging.WARNING, logger="painters.cache"):
@@ -108,17 +113,17 @@ def test_a_damaged_kept_picture_file_is_painted_again(fake_family, monkeypatch, 
     [
         ("unicorn", PROMPT, 2, ValueError, "unknown family 'unicorn'"),
         ("judge", PROMPT, 2, ValueError, "'judge' does not paint"),
-        ("fake", "a red bicycle on the moon at sunset", 2, world.PromptError, "moon"),
-        ("fake", [PROMPT, "a red bike"], 2, world.PromptError, "names no"),
+        ("fake", "a red bicycle on the moon at sunset", 2, canvas.PromptError, "moon"),
+        ("fake", [PROMPT, "a red bike"], 2, canvas.PromptError, "names no"),
         ("fake", PROMPT, 0, ValueError, "between 1 and"),
-        ("fake", PROMPT, world.MAX_SAMPLES + 1, ValueError, "between 1 and"),
+        ("fake", PROMPT, canvas.MAX_SAMPLES + 1, ValueError, "between 1 and"),
     ],
 )
 def test_a_bad_request_is_refused_before_anything_is_loaded_painted_or_kept(
     fake_family, monkeypatch, family, prompt, n, error, message
 ):
     loads = []
-    monkeypatch.setattr(registry, "load_model", lambda *a, **k: loads.append(a))
+    monkeypatch.setattr(loading, "load_model", lambda *a, **k: loads.append(a))
     fake_family.CALLS.clear()
     with pytest.raises(error, match=message):
         gallery.paint(family, prompt, n)
@@ -153,7 +158,7 @@ def test_measure_family_measures_a_painter_once_per_build(fake_family, small_pro
     assert len(fake_family.CALLS) == painted
     assert store.take_used() == ["fake"]  # still noted as used by the page that asked again
     # the same numbers as measuring the painter directly
-    model, _ = registry.load_model("fake")
+    model, _ = loading.load_model("fake")
     direct = metrics.measure(lambda prompts, seed: fake_family.sample_images(model, prompts, len(prompts), seed))
     assert direct["trained"] == report.trained
     assert direct["held_out"] == report.held_out
@@ -165,7 +170,7 @@ def test_a_measurement_is_kept_for_the_next_build_and_a_damaged_copy_measured_ag
     monkeypatch.setattr(training, "measure_model", lambda family, model: {})
     training.train_and_save("fake", overrides={"steps": 2}, progress=False)
     report = gallery.measure_family("fake")
-    (kept,) = (fit.CACHE_DIR / "measurements").glob("fake-*.npz")
+    (kept,) = (paths.CACHE_DIR / "measurements").glob("fake-*.npz")
 
     def next_build() -> gallery.FamilyReport:
         monkeypatch.setattr(gallery, "_measure", functools.cache(gallery._measure.__wrapped__))
@@ -185,7 +190,7 @@ def test_a_measurement_is_kept_for_the_next_build_and_a_damaged_copy_measured_ag
     with torch.no_grad():
         next(small_protocol.parameters()).add_(1.0)
     next_build()
-    assert len(list((fit.CACHE_DIR / "measurements").glob("fake-*.npz"))) == 2
+    assert len(list((paths.CACHE_DIR / "measurements").glob("fake-*.npz"))) == 2
 
 
 def test_real_vs_real_is_the_metrics_ceiling_once_per_build(small_protocol, fresh_caches):
@@ -197,7 +202,7 @@ def test_real_vs_real_is_the_metrics_ceiling_once_per_build(small_protocol, fres
 
 
 def test_the_shared_reference_is_a_copy_no_page_can_change(fresh_caches):
-    scenes = world.HELD_OUT[:2]
+    scenes = canvas.HELD_OUT[:2]
     shared = gallery.reference(scenes, 3)
     np.testing.assert_array_equal(shared, metrics.reference(scenes, 3))
     shared[:] = 0  # a page that scribbles on its copy
@@ -220,7 +225,7 @@ class Clock:
 
 def test_timings_interleave_the_things_and_keep_each_ones_minimum(monkeypatch):
     clock = Clock()
-    monkeypatch.setattr(gallery, "time", SimpleNamespace(perf_counter=clock.perf_counter))
+    monkeypatch.setattr(timing, "time", SimpleNamespace(perf_counter=clock.perf_counter))
     order: list[str] = []
     threads: list[int] = []
     costs = {"a": iter([9.0, 3.0, 1.0, 2.0, 5.0]), "b": iter([9.0, 4.0, 4.0, 6.0, 4.0])}  # warm-up first
@@ -236,7 +241,7 @@ def test_timings_interleave_the_things_and_keep_each_ones_minimum(monkeypatch):
     before = torch.get_num_threads()
     torch.set_num_threads(2)
     try:
-        t = gallery.timings({"a": thing("a"), "b": thing("b")}, repeats=4, threads=1)
+        t = timing.timings({"a": thing("a"), "b": thing("b")}, repeats=4, threads=1)
         assert torch.get_num_threads() == 2  # put back as it was
     finally:
         torch.set_num_threads(before)
@@ -257,5 +262,5 @@ def test_timings_put_the_threads_back_when_a_thing_fails():
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError, match="boom"):
-        gallery.timings({"broken": broken}, threads=1)
+        timing.timings({"broken": broken}, threads=1)
     assert torch.get_num_threads() == before

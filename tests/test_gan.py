@@ -5,15 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from support import CPU, OTHER, PROMPT, forward_calls
+from support import CPU, PROMPT, forward_calls
 
-from painters import fit, gan, world
+from painters import canvas
+from painters.families import fit, gan
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def trained(data: world.Dataset) -> tuple[gan.GAN, dict[str, list[float]]]:
+def trained(data: canvas.Dataset) -> tuple[gan.GAN, dict[str, list[float]]]:
     return gan.train(gan.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
 
 
@@ -21,7 +22,7 @@ def test_networks_have_the_right_shapes() -> None:
     config = gan.Config.tiny()
     model = gan.build(config)
     z = torch.randn(6, config.z_dim)
-    tokens = torch.tensor([world.encode(PROMPT)] * 6)
+    tokens = torch.tensor([canvas.encode(PROMPT)] * 6)
     images = model.generator(z, tokens)
     assert images.shape == (6, 3, 32, 32)
     assert images.abs().max() <= 1.0
@@ -65,28 +66,6 @@ def test_the_critic_learns_to_tell_fresh_pictures_from_fakes(trained, fresh) -> 
     assert history["step"] == [10.0, 20.0, 30.0]
 
 
-def test_sampling_gives_uint8_images_deterministic_for_a_seed(trained) -> None:
-    model, _ = trained
-    a = gan.sample_images(model, PROMPT, 5, seed=3)
-    b = gan.sample_images(model, PROMPT, 5, seed=3)
-    c = gan.sample_images(model, PROMPT, 5, seed=4)
-    assert a.shape == (5, 32, 32, 3)
-    assert a.dtype == np.uint8
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
-    assert len({image.tobytes() for image in a}) == 5  # five noises, five pictures
-
-
-def test_one_prompt_per_picture(trained) -> None:
-    model, _ = trained
-    mixed = gan.sample_images(model, [PROMPT, OTHER, PROMPT, OTHER], 4, seed=2)
-    first, second = gan.sample_images(model, PROMPT, 4, seed=2), gan.sample_images(model, OTHER, 4, seed=2)
-    np.testing.assert_array_equal(mixed[[0, 2]], first[[0, 2]])
-    np.testing.assert_array_equal(mixed[[1, 3]], second[[1, 3]])
-    with pytest.raises(ValueError, match="3 prompts for 4 pictures"):
-        gan.sample_images(model, [PROMPT] * 3, 4)
-
-
 def test_truncation_draws_the_noise_nearer_its_centre(trained) -> None:
     model, _ = trained
     np.testing.assert_array_equal(
@@ -114,31 +93,8 @@ def test_network_passes_is_what_the_sampler_runs(trained) -> None:
 
 def test_the_discriminator_gives_one_score_per_image(trained) -> None:
     model, _ = trained
-    images = world.render_prompt(PROMPT, 3)
+    images = canvas.render_prompt(PROMPT, 3)
     scores = gan.discriminator_scores(model, images, PROMPT)
     assert scores.shape == (3,)
     assert np.isfinite(scores).all()
     np.testing.assert_array_equal(gan.discriminator_scores(model, images, [PROMPT] * 3), scores)
-
-
-def test_same_seed_gives_identical_weights_and_another_seed_others(data: world.Dataset, trained) -> None:
-    again, _ = gan.train(gan.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
-    first, _ = trained
-    assert first.state_dict().keys() == again.state_dict().keys()
-    for name, p in first.state_dict().items():
-        assert torch.equal(p, again.state_dict()[name]), name
-    config = gan.Config.tiny()
-    config.steps = 1
-    other, _ = gan.train(config, seed=1, device=CPU, progress=False, data=data)
-    one, _ = gan.train(config, seed=0, device=CPU, progress=False, data=data)
-    assert not torch.equal(other.generator.to_rgb.weight, one.generator.to_rgb.weight)
-
-
-def test_a_bad_prompt_or_count_is_rejected_before_any_network_runs(trained) -> None:
-    model, _ = trained
-    count = forward_calls(model.generator_ema)
-    with pytest.raises(world.PromptError):
-        gan.sample_images(model, "a red unicorn on a beach at sunset", 2)
-    with pytest.raises(ValueError, match="between 1 and"):
-        gan.sample_images(model, PROMPT, 0)
-    assert count == [0]

@@ -10,7 +10,7 @@ from checkpoint_home import committed
 from nbclient import NotebookClient
 from sybil_markdown import DOCS, ROOT
 
-from painters import registry
+from painters.families import registry
 
 FAMILIES = registry.painters()
 

@@ -8,16 +8,20 @@ import numpy as np
 import pytest
 from checkpoint_home import committed
 
-from painters import cache, judge, metrics, store, world
+from painters import canvas
+from painters.checkpoints import store
+from painters.core import cache
+from painters.families import judge as judge_model
+from painters.measure import judge, metrics
 
-SCENE = world.parse_prompt(world.SHARED_PROMPT)
+SCENE = canvas.parse_prompt(canvas.SHARED_PROMPT)
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
 def renders() -> np.ndarray:
-    return world.render_many([SCENE] * 8, seed=2)
+    return canvas.render_many([SCENE] * 8, seed=2)
 
 
 # --- pixels -----------------------------------------------------------------------------------
@@ -93,20 +97,20 @@ def test_frechet_distance_of_gaussians():
 
 
 def test_captions_are_varied_read_as_their_scene_and_the_same_for_a_seed():
-    scenes = world.HELD_OUT[:3]
+    scenes = canvas.HELD_OUT[:3]
     prompts = metrics.captions(scenes, 5)
     assert len(prompts) == 15
-    assert [world.parse_prompt(p) for p in prompts] == [s for s in scenes for _ in range(5)]
+    assert [canvas.parse_prompt(p) for p in prompts] == [s for s in scenes for _ in range(5)]
     assert len(set(prompts[:5])) > 1  # varied wording within a scene
     assert metrics.captions(scenes, 5) == prompts
     assert metrics.captions(scenes, 5, seed=1) != prompts
 
 
 def test_reference_lays_renders_out_scene_after_scene():
-    scenes = world.HELD_OUT[:2]
+    scenes = canvas.HELD_OUT[:2]
     reals = metrics.reference(scenes, 3)
     assert reals.shape == (6, 32, 32, 3)
-    np.testing.assert_array_equal(reals, world.render_many([scenes[0]] * 3 + [scenes[1]] * 3, metrics.REFERENCE_SEED))
+    np.testing.assert_array_equal(reals, canvas.render_many([scenes[0]] * 3 + [scenes[1]] * 3, metrics.REFERENCE_SEED))
 
 
 def test_paint_all_asks_in_chunks_with_a_seed_per_chunk(monkeypatch):
@@ -127,13 +131,13 @@ def test_paint_all_asks_in_chunks_with_a_seed_per_chunk(monkeypatch):
 def test_compare_refuses_sets_that_do_not_line_up():
     images = np.zeros((6, 32, 32, 3), dtype=np.uint8)
     with pytest.raises(ValueError, match="6 pictures and 4 renders for 2 scenes"):
-        metrics.compare(images, images[:4], world.HELD_OUT[:2])
+        metrics.compare(images, images[:4], canvas.HELD_OUT[:2])
     with pytest.raises(ValueError, match="for 4 scenes"):
-        metrics.compare(images, images, world.HELD_OUT)
+        metrics.compare(images, images, canvas.HELD_OUT)
 
 
 def test_real_renders_against_themselves_score_exactly_the_ceiling(small_protocol):
-    scenes = world.HELD_OUT[:2]
+    scenes = canvas.HELD_OUT[:2]
     reals = metrics.reference(scenes, 6)
     m = metrics.compare(reals, reals, scenes)  # any judge: the same pictures read the same
     assert m.sharpness_ratio == pytest.approx(1.0)
@@ -144,12 +148,12 @@ def test_real_renders_against_themselves_score_exactly_the_ceiling(small_protoco
     assert (m.precision, m.recall) == (1.0, 1.0)
     assert m.frechet == pytest.approx(0.0, abs=1e-4)
     assert (m.scenes, m.pictures) == (2, 12)
-    assert set(m.prompt_match) == {*world.ATTRIBUTES, "all four"}
+    assert set(m.prompt_match) == {*canvas.ATTRIBUTES, "all four"}
     assert m.as_dict()["pictures"] == 12
 
 
 def test_copies_of_one_picture_score_no_diversity_and_little_coverage(small_protocol):
-    scenes = world.HELD_OUT[:2]
+    scenes = canvas.HELD_OUT[:2]
     reals = metrics.reference(scenes, 6)
     copies = np.concatenate([np.repeat(reals[:1], 6, axis=0), np.repeat(reals[6:7], 6, axis=0)])
     m = metrics.compare(copies, reals, scenes)
@@ -161,10 +165,10 @@ def test_copies_of_one_picture_score_no_diversity_and_little_coverage(small_prot
 
 
 def test_prompt_match_is_per_scene_and_needs_a_scene_for_all_four(small_protocol):
-    scene = world.HELD_OUT[0]
-    images = world.render_many([scene] * 4, 1)
+    scene = canvas.HELD_OUT[0]
+    images = canvas.render_many([scene] * 4, 1)
     readings = judge.read(images, small_protocol)
-    readings.names = {name: [getattr(scene, name)] * 4 for name in world.ATTRIBUTES}
+    readings.names = {name: [getattr(scene, name)] * 4 for name in canvas.ATTRIBUTES}
     readings.names["time"][0] = "noon" if scene.time != "noon" else "night"
     readings.scene_probability = np.array([0.9, 0.9, 0.9, 0.1])
     match = metrics.prompt_match(images, scene, readings)
@@ -176,7 +180,7 @@ def test_measure_paints_every_scene_of_both_groups_in_varied_wording(small_proto
 
     def paint(prompts: list[str], seed: int) -> np.ndarray:
         asked.extend(prompts)
-        return world.render_many([world.parse_prompt(p) for p in prompts], seed + 5)
+        return canvas.render_many([canvas.parse_prompt(p) for p in prompts], seed + 5)
 
     result = metrics.measure(paint)
     assert set(result) == {"trained", "held_out"}
@@ -184,32 +188,32 @@ def test_measure_paints_every_scene_of_both_groups_in_varied_wording(small_proto
     assert (result["held_out"].scenes, result["held_out"].pictures) == (1, 4)
     groups = metrics.groups()
     expected = [s for group in groups.values() for s in group[0] for _ in range(group[1])]
-    assert [world.parse_prompt(p) for p in asked] == expected
+    assert [canvas.parse_prompt(p) for p in asked] == expected
     assert asked == metrics.captions(*groups["trained"]) + metrics.captions(*groups["held_out"])
 
 
 def test_the_protocol_covers_the_whole_world():
     groups = metrics.groups()
-    assert groups["trained"] == (world.TRAIN_SCENES, metrics.SAMPLES_PER_SCENE)
-    assert groups["held_out"] == (world.HELD_OUT, metrics.HELD_OUT_SAMPLES)
-    assert len(world.TRAIN_SCENES) == 140
-    assert len(world.HELD_OUT) == 4
+    assert groups["trained"] == (canvas.TRAIN_SCENES, metrics.SAMPLES_PER_SCENE)
+    assert groups["held_out"] == (canvas.HELD_OUT, metrics.HELD_OUT_SAMPLES)
+    assert len(canvas.TRAIN_SCENES) == 140
+    assert len(canvas.HELD_OUT) == 4
 
 
 # --- with the committed judge -------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def committed_judge() -> judge.Judge:
+def committed_judge() -> judge_model.Judge:
     return committed("judge")
 
 
 def test_real_against_real_prompt_match_is_the_judges_accuracy(committed_judge):
-    scenes = world.ALL_SCENES
+    scenes = canvas.ALL_SCENES
     m = metrics.compare(metrics.reference(scenes, 4, metrics.SECOND_REFERENCE_SEED), metrics.reference(scenes, 4),
                         scenes)  # fmt: skip
     accuracy = store.read_manifest("judge").metrics["accuracy"]
-    for name in world.ATTRIBUTES:
+    for name in canvas.ATTRIBUTES:
         assert m.prompt_match[name] == pytest.approx(accuracy[name], abs=0.03), name
     assert m.prompt_match["all four"] >= 0.95
     assert 0.8 < m.sharpness_ratio < 1.25
@@ -219,9 +223,9 @@ def test_real_against_real_prompt_match_is_the_judges_accuracy(committed_judge):
 
 
 def test_a_wrong_prompt_scores_near_zero(committed_judge):
-    images = world.render_many([SCENE] * 32, seed=9)
+    images = canvas.render_many([SCENE] * 32, seed=9)
     assert metrics.prompt_match(images, SCENE)["all four"] >= 0.95
-    assert metrics.prompt_match(images, world.Scene("boat", "blue", "snow", "night"))["all four"] == 0.0
+    assert metrics.prompt_match(images, canvas.Scene("boat", "blue", "snow", "night"))["all four"] == 0.0
 
 
 def test_paint_all_leaves_a_chunk_another_process_is_painting_for_last(monkeypatch):
@@ -240,7 +244,7 @@ def test_paint_all_leaves_a_chunk_another_process_is_painting_for_last(monkeypat
 
 
 def test_a_measurement_survives_the_trip_through_an_array(small_protocol):
-    scenes, n = world.HELD_OUT[:2], 3
+    scenes, n = canvas.HELD_OUT[:2], 3
     m = metrics.compare(metrics.reference(scenes, n, seed=1), metrics.reference(scenes, n), scenes)
     back = metrics.Measurement.from_array(m.as_array())
     assert back == m

@@ -2,6 +2,7 @@
 notices a retrained checkpoint, every checkpoint checked before any page runs, and every executed
 block laid out the same way (result, provenance caption, folded code)."""
 
+import json
 import re
 import time
 from types import SimpleNamespace
@@ -12,7 +13,9 @@ import pytest
 from checkpoint_home import copy_home, use_home
 from mkdocs.exceptions import PluginError
 
-from painters import blocks, mkdocs_hooks, registry, store
+from painters.checkpoints import loading, store
+from painters.core import paths
+from painters.site import blocks, hooks, notebooks
 
 MATHJAX = (
     '<script src="https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX"> </script>\n'
@@ -32,7 +35,7 @@ def page(src_uri: str, url: str) -> SimpleNamespace:
 
 def test_notebook_pages_lose_their_cdn_scripts_and_keep_their_own(tmp_path):
     html = "<h1>Lab</h1>" + MATHJAX + LOCAL + MERMAID + '<div class="highlight-ipynb hl-python">x</div>'
-    out = mkdocs_hooks.on_post_page(html, page("labs/gan.ipynb", "labs/gan/"), {"site_dir": str(tmp_path)})
+    out = hooks.on_post_page(html, page("labs/gan.ipynb", "labs/gan/"), {"site_dir": str(tmp_path)})
     assert "cdnjs" not in out
     assert "mathjax" not in out
     assert LOCAL in out
@@ -42,7 +45,7 @@ def test_notebook_pages_lose_their_cdn_scripts_and_keep_their_own(tmp_path):
 
 def test_markdown_pages_are_left_alone():
     html = "<h1>GANs</h1>" + MATHJAX
-    assert mkdocs_hooks.on_post_page(html, page("gan.md", "gan/"), {"site_dir": "unused"}) == html
+    assert hooks.on_post_page(html, page("gan.md", "gan/"), {"site_dir": "unused"}) == html
 
 
 def test_notebook_css_moves_into_one_shared_stylesheet(tmp_path):
@@ -51,7 +54,7 @@ def test_notebook_css_moves_into_one_shared_stylesheet(tmp_path):
     empty_mathjax = '<!-- Load mathjax -->\n<script src=""> </script>\n<!-- MathJax configuration -->\n'
     copy = '<clipboard-copy ,="" aria-label="Copy to Clipboard" for="cell-1">'
     html = '<h1>Lab</h1><p class="a">x</p><p class="b">y</p>' + styles + broken + empty_mathjax + copy
-    out = mkdocs_hooks.on_post_page(html, page("labs/vae.ipynb", "labs/vae/"), {"site_dir": str(tmp_path)})
+    out = hooks.on_post_page(html, page("labs/vae.ipynb", "labs/vae/"), {"site_dir": str(tmp_path)})
     assert "<style" not in out
     assert 'src=""' not in out
     assert '<clipboard-copy role="button" aria-label="Copy to Clipboard" for="cell-1">' in out
@@ -63,26 +66,26 @@ def test_notebook_css_moves_into_one_shared_stylesheet(tmp_path):
 
 def test_links_to_pages_in_notebook_markdown_point_at_the_built_pages():
     html = '<a href="../canvas.md">a</a><a href="../gan.md#where-it-fails">b</a><a href="../index.md">c</a>'
-    out = mkdocs_hooks.page_links(html, "labs/gan.ipynb", "labs/gan/")
+    out = notebooks.page_links(html, "labs/gan.ipynb", "labs/gan/")
     assert out == '<a href="../../canvas/">a</a><a href="../../gan/#where-it-fails">b</a><a href="../../">c</a>'
     untouched = '<a href="https://example.org/x.md">d</a><a href="#top">e</a>'
-    assert mkdocs_hooks.page_links(untouched, "labs/gan.ipynb", "labs/gan/") == untouched
+    assert notebooks.page_links(untouched, "labs/gan.ipynb", "labs/gan/") == untouched
 
 
 def test_the_labs_cache_key_changes_with_a_checkpoint(tmp_path, monkeypatch):
     (tmp_path / "gan.json").write_text('{"weights_sha256": "aaa"}')
-    monkeypatch.setattr(store, "CHECKPOINTS", tmp_path)
-    before = mkdocs_hooks.fingerprint()
-    assert mkdocs_hooks.fingerprint() == before
+    monkeypatch.setattr(paths, "CHECKPOINTS_DIR", tmp_path)
+    before = notebooks.fingerprint()
+    assert notebooks.fingerprint() == before
     (tmp_path / "gan.json").write_text('{"weights_sha256": "bbb"}')
-    assert mkdocs_hooks.fingerprint() != before
+    assert notebooks.fingerprint() != before
 
 
 def test_the_labs_cache_folder_is_keyed_on_that_fingerprint():
     plugin = SimpleNamespace(config={"cache_dir": ".cache/mkdocs-jupyter"})
     config = SimpleNamespace(plugins={"mkdocs-jupyter": plugin})
-    mkdocs_hooks.on_config(config)
-    assert plugin.config["cache_dir"].endswith(f"mkdocs-jupyter/{mkdocs_hooks.fingerprint()}")
+    hooks.on_config(config)
+    assert plugin.config["cache_dir"].endswith(f"mkdocs-jupyter/{notebooks.fingerprint()}")
 
 
 def test_the_computation_times_page_is_built_last():
@@ -90,7 +93,7 @@ def test_the_computation_times_page_is_built_last():
 
     names = ["canvas.md", "computation-times.md", "gan.md", "labs/gan.ipynb", "wild.md"]
     files = Files([File(name, "docs", "site", use_directory_urls=True) for name in names])
-    ordered = [f.src_uri for f in mkdocs_hooks.on_files(files, None)]
+    ordered = [f.src_uri for f in hooks.on_files(files, None)]
     assert ordered == ["canvas.md", "gan.md", "labs/gan.ipynb", "wild.md", "computation-times.md"]
 
 
@@ -102,17 +105,17 @@ def test_serve_rebuilds_after_a_package_edit_use_the_new_code(monkeypatch):
     saved = {name: module for name, module in sys.modules.items() if name.startswith("painters")}
     fence = {"name": "python", "format": blocks.timed_formatter}
     config = {"mdx_configs": {"pymdownx.superfences": {"custom_fences": [fence]}}}
-    monkeypatch.delattr(sys, mkdocs_hooks._SEEN, raising=False)
+    monkeypatch.delattr(sys, hooks._SEEN, raising=False)
     try:
-        assert mkdocs_hooks.reload_changed_package(config) is False  # the first build: nothing to drop
-        assert mkdocs_hooks.reload_changed_package(config) is False  # nothing changed
-        assert sys.modules["painters.blocks"] is blocks
-        monkeypatch.setattr(mkdocs_hooks, "source_fingerprint", lambda: "edited")
-        assert mkdocs_hooks.reload_changed_package(config) is True
-        fresh = sys.modules["painters.blocks"]
+        assert hooks.reload_changed_package(config) is False  # the first build: nothing to drop
+        assert hooks.reload_changed_package(config) is False  # nothing changed
+        assert sys.modules["painters.site.blocks"] is blocks
+        monkeypatch.setattr(notebooks, "source_fingerprint", lambda: "edited")
+        assert hooks.reload_changed_package(config) is True
+        fresh = sys.modules["painters.site.blocks"]
         assert fresh is not blocks  # imported afresh for the fence formatter
         assert fence["format"] is fresh.timed_formatter
-        assert "painters.scoring" not in sys.modules  # the rest is imported afresh by the pages
+        assert "painters.measure.lesson" not in sys.modules  # the rest is imported afresh by the pages
     finally:
         for name in [m for m in sys.modules if m.startswith("painters")]:
             del sys.modules[name]
@@ -129,18 +132,18 @@ def whole_checkpoints(tmp_path, monkeypatch):
 
 def test_each_build_starts_the_computation_times_afresh(monkeypatch, whole_checkpoints):
     monkeypatch.setattr(blocks, "BLOCK_SECONDS", {"snippets/gone.py": 1.0})
-    mkdocs_hooks.on_pre_build({})
+    hooks.on_pre_build({})
     assert blocks.BLOCK_SECONDS == {}
 
 
 def test_only_mkdocs_serve_shows_kept_block_outputs(monkeypatch, whole_checkpoints):
     monkeypatch.setattr(blocks, "REUSE_BLOCKS", False)
-    monkeypatch.setattr(mkdocs_hooks, "_COMMAND", ["build"])
-    mkdocs_hooks.on_startup(command="serve", dirty=False)
-    mkdocs_hooks.on_pre_build({})
+    monkeypatch.setattr(hooks, "_COMMAND", ["build"])
+    hooks.on_startup(command="serve", dirty=False)
+    hooks.on_pre_build({})
     assert blocks.REUSE_BLOCKS is True
-    mkdocs_hooks.on_startup(command="build", dirty=False)  # mkdocs build, and so CI: every block runs
-    mkdocs_hooks.on_pre_build({})
+    hooks.on_startup(command="build", dirty=False)  # mkdocs build, and so CI: every block runs
+    hooks.on_pre_build({})
     assert blocks.REUSE_BLOCKS is False
 
 
@@ -156,11 +159,13 @@ def test_a_broken_checkpoint_stops_the_build_before_any_page_runs(monkeypatch, w
     _flip_a_byte(whole_checkpoints / "gan.safetensors")
     (whole_checkpoints / "vae-beta4.json").unlink()
     manifest = whole_checkpoints / "diffusion.json"
-    manifest.write_text(manifest.read_text().replace('"source_hash": "', '"source_hash": "0', 1))
+    data = json.loads(manifest.read_text())
+    data["fingerprint"]["sampler"]["mean"] += 1.0  # as if other code had trained it
+    manifest.write_text(json.dumps(data))
     monkeypatch.setattr(blocks, "BLOCK_SECONDS", {"snippets/kept.py": 1.0})
     start = time.perf_counter()
     with pytest.raises(PluginError) as info:
-        mkdocs_hooks.on_pre_build({})
+        hooks.on_pre_build({})
     assert time.perf_counter() - start < 20
     message = str(info.value)
     for name, fix in [
@@ -179,14 +184,14 @@ def test_a_broken_checkpoint_stops_the_build_before_any_page_runs(monkeypatch, w
 def test_a_missing_checkpoints_folder_stops_the_build_saying_where_it_looked(tmp_path, monkeypatch):
     use_home(monkeypatch, tmp_path)  # no checkpoints/ in it
     with pytest.raises(store.CheckpointError, match=f"no checkpoints folder at {tmp_path / 'checkpoints'}"):
-        mkdocs_hooks.on_pre_build({})
+        hooks.on_pre_build({})
 
 
 def test_the_build_checks_checkpoints_the_way_the_pages_load_them(monkeypatch, whole_checkpoints):
     seen = []
-    check_all = registry.check_all
-    monkeypatch.setattr(registry, "check_all", lambda *a: seen.append(a) or check_all(*a))
-    mkdocs_hooks.on_pre_build({})
+    check_all = loading.check_all
+    monkeypatch.setattr(loading, "check_all", lambda *a: seen.append(a) or check_all(*a))
+    hooks.on_pre_build({})
     assert seen == [()]  # the folder the pages use: store.CHECKPOINTS
 
 
@@ -209,17 +214,19 @@ def render(text: str) -> str:
 
 def test_a_block_shows_its_result_then_provenance_then_its_code_folded(monkeypatch):
     monkeypatch.setattr(blocks, "BLOCK_SECONDS", {})
-    out = render('```python exec="on" source="above" html="1"\nprint("<p>the figure</p>")\n```\n')
+    block = 'from painters import checkpoints\ncheckpoints.read_manifest("gan")\nprint("<p>the figure</p>")'
+    out = render(f'```python exec="on" source="above" html="1"\n{block}\n```\n')
     figure, caption, code = out.index("<p>the figure</p>"), out.index('<p class="provenance">'), out.index("<details")
     assert figure < caption < code  # the figure first: the code is one click away, not above it
     assert out.count("the figure") == 2  # once printed, once in the folded code (escaped)
     assert re.search(r'<details class="painters-code"[^>]*><summary>Show the code</summary>', out), out
-    assert "computed in" in out
-    assert list(blocks.BLOCK_SECONDS) == ['inline block: print("<p>the figure</p>")']
+    assert "computed in" not in out  # the time is on the Computation times page
+    assert list(blocks.BLOCK_SECONDS) == ["inline block: from painters import checkpoints"]
 
 
 def test_a_block_names_the_checkpoints_it_read(monkeypatch, whole_checkpoints):
-    out = render('```python exec="on" html="1"\nfrom painters import store\nstore.note_use("gan")\nprint("x")\n```\n')
+    block = 'from painters.checkpoints import store\nstore.note_use("gan")\nprint("x")'
+    out = render(f'```python exec="on" html="1"\n{block}\n```\n')
     assert "checkpoint <code>gan</code>" in out
     assert "<details" not in out  # no source="above": no code shown
 
@@ -234,6 +241,6 @@ def test_a_failing_block_gets_no_caption(monkeypatch):
 
 
 def test_a_snippet_block_is_named_by_its_file(monkeypatch):
-    path = store.REPO_DIR / "snippets" / "site" / "bad_input.py"
+    path = paths.PROJECT_DIR / "snippets" / "site" / "bad_input.py"
     label = blocks._snippet_of(path.read_text(encoding="utf-8"))
     assert label == "snippets/site/bad_input.py"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from painters import fit, ring
+from painters.core import paths
+from painters.measure import ring
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
@@ -71,7 +72,7 @@ def test_the_same_seed_gives_the_same_run_and_another_seed_another():
 
 
 def test_runs_are_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):
-    monkeypatch.setattr(fit, "CACHE_DIR", tmp_path)
+    monkeypatch.setattr(paths, "CACHE_DIR", tmp_path)
     first = ring.runs(SHORT, seeds=(0, 1))
     assert [run.seed for run in first] == [0, 1]
     assert len(list((tmp_path / "ring").glob("*.npz"))) == 2

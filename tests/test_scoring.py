@@ -11,17 +11,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from painters import scoring
-from painters.scoring import (
-    LESSON_ROWS,
-    LESSON_WEIGHTS,
-    Ratings,
-    Weights,
-    lesson_score,
-    score_rows,
-    score_table_html,
-    speed_score,
-)
+from painters.measure import lesson, timing
+from painters.measure.lesson import LESSON_ROWS, LESSON_WEIGHTS, Ratings, Weights, lesson_score, score_rows, speed_score
+from painters.site import scoring as scoring_html
+from painters.site.scoring import score_table_html
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -153,36 +146,36 @@ def test_worked_example_snippet_uses_the_lessons_rows(capsys):
 
 
 def test_ratio_maps_to_ten_at_one_and_five_at_half_or_double():
-    assert scoring.ten_from_ratio(1.0) == 10.0
-    assert scoring.ten_from_ratio(0.5) == pytest.approx(5.0)
-    assert scoring.ten_from_ratio(2.0) == pytest.approx(5.0)
-    assert scoring.ten_from_ratio(0.0) == 0.0
+    assert lesson.ten_from_ratio(1.0) == 10.0
+    assert lesson.ten_from_ratio(0.5) == pytest.approx(5.0)
+    assert lesson.ten_from_ratio(2.0) == pytest.approx(5.0)
+    assert lesson.ten_from_ratio(0.0) == 0.0
     with pytest.raises(ValueError, match="finite"):
-        scoring.ten_from_ratio(float("nan"))
+        lesson.ten_from_ratio(float("nan"))
 
 
 def test_measured_ratings_use_the_lesson_scale_and_reject_shares_outside_0_1():
-    row = scoring.measured_ratings("diffusion", sharpness_ratio=0.8, all_four=0.9, diversity_ratio=1.25, seconds=0.01)
+    row = lesson.measured_ratings("diffusion", sharpness_ratio=0.8, all_four=0.9, diversity_ratio=1.25, seconds=0.01)
     assert (row.sharpness, row.prompt_match, row.diversity) == (8.0, 9.0, 8.0)
     with pytest.raises(ValueError, match=r"all_four is 1\.5"):
-        scoring.measured_ratings("gan", 1.0, 1.5, 1.0, 0.01)
+        lesson.measured_ratings("gan", 1.0, 1.5, 1.0, 0.01)
 
 
 def test_latency_speed_score_sees_milliseconds_where_the_lessons_saturates():
-    assert scoring.speed_score(0.001) == pytest.approx(scoring.speed_score(0.1), abs=0.1)  # saturated
-    assert scoring.latency_speed_score(0.001, fastest=0.001) == 10.0
-    assert scoring.latency_speed_score(0.01, fastest=0.001) == pytest.approx(6.0)
-    assert scoring.latency_speed_score(100.0, fastest=0.001) == 1.0  # floored
+    assert lesson.speed_score(0.001) == pytest.approx(lesson.speed_score(0.1), abs=0.1)  # saturated
+    assert lesson.latency_speed_score(0.001, fastest=0.001) == 10.0
+    assert lesson.latency_speed_score(0.01, fastest=0.001) == pytest.approx(6.0)
+    assert lesson.latency_speed_score(100.0, fastest=0.001) == 1.0  # floored
     with pytest.raises(ValueError, match="positive"):
-        scoring.latency_speed_score(0.0, fastest=0.001)
+        lesson.latency_speed_score(0.0, fastest=0.001)
 
 
-def rows_with(gan: float = 0.001, vae: float = 0.002) -> list[scoring.Ratings]:
+def rows_with(gan: float = 0.001, vae: float = 0.002) -> list[lesson.Ratings]:
     return [
-        scoring.Ratings("GAN", 9, 2, 3, gan, passes=1),
-        scoring.Ratings("VAE", 4, 6, 7, vae, passes=1),
-        scoring.Ratings("Diffusion", 8, 9, 9, 0.05, passes=20),
-        scoring.Ratings("Autoregressive", 7, 8, 8, 0.2, passes=65),
+        lesson.Ratings("GAN", 9, 2, 3, gan, passes=1),
+        lesson.Ratings("VAE", 4, 6, 7, vae, passes=1),
+        lesson.Ratings("Diffusion", 8, 9, 9, 0.05, passes=20),
+        lesson.Ratings("Autoregressive", 7, 8, 8, 0.2, passes=65),
     ]
 
 
@@ -192,11 +185,11 @@ ITEM = re.compile(r"<li><strong>(?P<family>[^,<]+), (?P<axis>[a-z ]+)</strong>: 
 
 def test_honest_reading_lists_every_family_and_axis_largest_disagreement_first():
     measured = rows_with()
-    text = scoring.honest_reading(scoring.LESSON_ROWS, measured)
+    text = scoring_html.honest_reading(lesson.LESSON_ROWS, measured)
     items = [m.groupdict() for m in ITEM.finditer(text)]
     assert len(items) == 12  # four families x three rated axes
     assert {(i["family"], i["axis"]) for i in items} == {
-        (r.family, axis) for r in scoring.LESSON_ROWS for axis in scoring.AXES.values()
+        (r.family, axis) for r in lesson.LESSON_ROWS for axis in lesson.AXES.values()
     }
     gaps = [abs(float(i["ours"]) - float(i["theirs"])) for i in items]
     assert gaps == sorted(gaps, reverse=True)
@@ -209,49 +202,50 @@ def test_honest_reading_lists_every_family_and_axis_largest_disagreement_first()
     assert text.count("<li>") == 14  # and the ranking, and time
     assert "Ranking by total: the lesson has Diffusion &gt; GAN &gt; VAE &gt; Autoregressive" in text
     assert "GAN and VAE paint a picture in one network pass; Diffusion in 20 and Autoregressive in 65." in text
-    assert scoring.ranking(measured)[0] == "Diffusion"
+    assert lesson.ranking(measured)[0] == "Diffusion"
 
 
 def test_honest_reading_takes_the_claims_reasons_where_given():
     reasons = {("GAN", "prompt_match"): "the generator ignores half the prompt"}
-    text = scoring.honest_reading(scoring.LESSON_ROWS, rows_with(), reasons=reasons)
+    text = scoring_html.honest_reading(lesson.LESSON_ROWS, rows_with(), reasons=reasons)
     items = {(m["family"], m["axis"]): m["reason"] for m in ITEM.finditer(text)}
     assert items["GAN", "prompt match"] == "The generator ignores half the prompt."
     assert items["VAE", "prompt match"] != items["GAN", "prompt match"]  # the others keep the default
-    assert scoring.honest_reading(scoring.LESSON_ROWS, rows_with(), show=3).count("<li><strong>") == 3
+    assert scoring_html.honest_reading(lesson.LESSON_ROWS, rows_with(), show=3).count("<li><strong>") == 3
 
 
 def test_disagreements_match_rows_by_family_and_need_every_one():
     lower = [dataclasses.replace(r, family=r.family.lower()) for r in rows_with()]
-    assert scoring.disagreements(scoring.LESSON_ROWS, lower) == scoring.disagreements(scoring.LESSON_ROWS, rows_with())
+    assert lesson.disagreements(lesson.LESSON_ROWS, lower) == lesson.disagreements(lesson.LESSON_ROWS, rows_with())
     with pytest.raises(ValueError, match="no measured row for Autoregressive"):
-        scoring.disagreements(scoring.LESSON_ROWS, rows_with()[:3])
+        lesson.disagreements(lesson.LESSON_ROWS, rows_with()[:3])
 
 
 def test_which_near_equal_painter_is_faster_in_this_build_changes_no_word():
     # At a millisecond, which of GAN and VAE is faster changes from one clean build to the next
     # (it did in CI, across a 1.5x tie threshold); the page's words must not.
     a, b = rows_with(0.0011, 0.0013), rows_with(0.0030, 0.0011)
-    assert [r.family for r in scoring.fewest_passes(a)] == ["GAN", "VAE"]
-    assert [r.family for r in scoring.fewest_passes(b)] == ["GAN", "VAE"]
+    assert [r.family for r in lesson.fewest_passes(a)] == ["GAN", "VAE"]
+    assert [r.family for r in lesson.fewest_passes(b)] == ["GAN", "VAE"]
     strip = re.compile(r'<span class="measured">[^<]*</span>')
-    assert strip.sub("#", scoring.honest_reading(scoring.LESSON_ROWS, a)) == strip.sub(
-        "#", scoring.honest_reading(scoring.LESSON_ROWS, b)
+    assert strip.sub("#", scoring_html.honest_reading(lesson.LESSON_ROWS, a)) == strip.sub(
+        "#", scoring_html.honest_reading(lesson.LESSON_ROWS, b)
     )
-    assert scoring.names(scoring.fewest_passes(a), "or") == "GAN or VAE"
-    assert scoring.names(["Diffusion in 20"]) == "Diffusion in 20"
+    assert lesson.names(lesson.fewest_passes(a), "or") == "GAN or VAE"
+    assert lesson.names(["Diffusion in 20"]) == "Diffusion in 20"
 
 
 def test_fewest_passes_needs_pass_counts():
     with pytest.raises(ValueError, match="measured_rows"):
-        scoring.fewest_passes(scoring.LESSON_ROWS)
+        lesson.fewest_passes(lesson.LESSON_ROWS)
 
 
 # --- measured rows: from the gallery's measurements and the registry's painters --------------
 
 
 def test_measured_rows_map_each_registered_painters_measurements(monkeypatch):
-    from painters import gallery, registry
+    from painters.families import registry
+    from painters.measure import gallery
 
     monkeypatch.setitem(registry.FAMILIES, "fake", registry.Family("fake", "Fake", "#123456"))
 
@@ -261,8 +255,8 @@ def test_measured_rows_map_each_registered_painters_measurements(monkeypatch):
 
     monkeypatch.setattr(gallery, "measure_family", report)
     timings = SimpleNamespace(seconds={f: 0.001 * (i + 1) for i, f in enumerate(registry.painters())})
-    monkeypatch.setattr(scoring, "painter_timings", lambda batch=1: timings)
-    rows = scoring.measured_rows()
+    monkeypatch.setattr(timing, "painter_timings", lambda batch=1: timings)
+    rows = lesson.measured_rows()
     assert [r.family for r in rows] == ["GAN", "VAE", "Diffusion", "Autoregressive", "Fake"]  # a fifth one too
     fake = rows[-1]
     assert (fake.sharpness, fake.prompt_match, fake.diversity) == (5.0, 7.5, 5.0)
@@ -274,17 +268,17 @@ def test_painter_timings_time_every_painter_per_picture(tmp_path, monkeypatch):
     # The timing itself is gallery.timings' (tested with it); here: every painter, per picture.
     from checkpoint_home import copy_home, use_home
 
-    from painters import gallery, registry
+    from painters.families import registry
 
     use_home(monkeypatch, copy_home(tmp_path / "home"))
     timed = {}
 
     def timings(things, repeats=5, *, threads=1):
         timed.update(things)
-        return gallery.Timings(dict.fromkeys(things, 1.0), {}, repeats, threads, 0.0, "here")
+        return timing.Timings(dict.fromkeys(things, 1.0), {}, repeats, threads, 0.0, "here")
 
-    monkeypatch.setattr(gallery, "timings", timings)
-    t = scoring._painter_timings.__wrapped__(4)
+    monkeypatch.setattr(timing, "timings", timings)
+    t = timing._painter_timings.__wrapped__(4)
     assert list(timed) == list(registry.painters())
     assert t.seconds == dict.fromkeys(registry.painters(), 0.25)  # a batch of 4: per picture
     assert t.machine == "here"

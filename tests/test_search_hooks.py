@@ -1,7 +1,7 @@
 """The search index holds the pages' words: code blocks, code cells, display equations and the
 provenance line under each figure are marked out of it (painters.search_hooks)."""
 
-from painters.search_hooks import exclude_from_search
+from painters.site.search import exclude_from_search
 
 
 def test_code_blocks_cells_equations_and_provenance_are_marked():

@@ -1,7 +1,9 @@
-"""Checkpoint files: safetensors + manifest, refused when missing, corrupt, pickled, mistyped or stale.
+"""Checkpoint files: safetensors + manifest, refused when missing, corrupt, pickled, mistyped or
+not finite.
 
-store.py knows files, not families: the tests hand it the expected source hash and the fix
-message, as the registry does.
+store.py knows files, not families: the tests hand it the fix message, as the loader does.
+Whether a checkpoint is current (its behaviour) is tested in test_fingerprint.py and
+test_registry.py.
 """
 
 import json
@@ -12,13 +14,9 @@ import tracemalloc
 import pytest
 import torch
 
-from painters import store
-
-FILES = ("nn.py",)  # what the test checkpoints' source hash covers
-
-
-def expected_hash(manifest: store.Manifest) -> str:
-    return store.source_hash(FILES, manifest.config)
+from painters.checkpoints import store
+from painters.core import files
+from painters.families import registry
 
 
 def fix(manifest: store.Manifest | None) -> str:
@@ -26,13 +24,13 @@ def fix(manifest: store.Manifest | None) -> str:
 
 
 def load(name="thing", directory=None):
-    return store.load_checkpoint(name, directory, expected_hash=expected_hash, fix=fix)
+    return store.load_checkpoint(name, directory, fix=fix)
 
 
 def manifest_for(name="thing", config=None) -> store.Manifest:
     config = {"width": 2} if config is None else config
     return store.Manifest(
-        name=name, family="thing", config=config, source_hash=store.source_hash(FILES, config),
+        name=name, family="thing", config=config, fingerprint={"out": {"shape": [1], "mean": 0.5, "values": [0.5]}},
         seed=5, steps=1, wall_seconds=0.1, hardware="test", device="cpu", torch_version=torch.__version__,
     )  # fmt: skip
 
@@ -180,24 +178,16 @@ def test_weights_that_are_not_safetensors_are_refused_even_with_a_matching_sha(t
         load(directory=tmp_path)
 
 
-def test_stale_source_is_refused(tmp_path):
-    save(tmp_path)
-    edit_manifest(tmp_path, lambda m: m.update(source_hash="0" * 64))  # as if the code had changed since
-    with pytest.raises(store.CheckpointError, match=r"stale.*rebuild it with seed 5"):
+def test_weights_that_are_not_finite_are_refused_even_with_a_matching_sha(tmp_path):
+    weights = save(tmp_path)
+    weights["w"][0, 1] = float("nan")
+    store.save_checkpoint(manifest_for(), weights, None, tmp_path)  # a whole file, honestly hashed
+    with pytest.raises(store.CheckpointError, match=r"not finite numbers.*1 tensor\(s\), e.g. w.*diverged.*seed 5"):
         load(directory=tmp_path)
-
-
-def test_changed_config_is_stale(tmp_path):
-    save(tmp_path)
-    edit_manifest(tmp_path, lambda m: m["config"].update(width=3))
-    with pytest.raises(store.CheckpointError, match="stale"):
+    weights["w"][0, 1] = float("inf")
+    store.save_checkpoint(manifest_for(), weights, None, tmp_path)
+    with pytest.raises(store.CheckpointError, match="not finite"):
         load(directory=tmp_path)
-
-
-def test_the_expected_hash_decides_staleness(tmp_path):
-    save(tmp_path)
-    with pytest.raises(store.CheckpointError, match="stale"):
-        store.load_checkpoint("thing", tmp_path, expected_hash=lambda m: "1" * 64, fix=fix)
 
 
 def test_a_large_weights_file_is_hashed_in_chunks_not_read_whole(tmp_path):
@@ -226,7 +216,8 @@ def test_a_large_weights_file_is_hashed_in_chunks_not_read_whole(tmp_path):
         (lambda m: m.update(seed=1.5), "field 'seed' is 1.5, expected int"),
         (lambda m: m.update(config=[1, 2]), "field 'config' is .*expected dict"),
         (lambda m: m.update(name=None), "field 'name' is None, expected str"),
-        (lambda m: m.pop("source_hash"), "field 'source_hash' is missing"),
+        (lambda m: m.pop("fingerprint"), "field 'fingerprint' is missing"),
+        (lambda m: m.update(fingerprint=[1]), "field 'fingerprint' is .*expected dict"),
         (lambda m: m.update(surprise=1), r"unknown field\(s\) surprise"),
     ],
 )
@@ -289,7 +280,7 @@ def test_a_bad_loss_history_is_refused(tmp_path):
 )  # fmt: skip
 def test_a_name_that_could_leave_the_folder_or_is_odd_is_refused(tmp_path, name):
     with pytest.raises(ValueError, match="checkpoint name"):
-        store.check_name(name)
+        registry.check_name(name)
     with pytest.raises(ValueError, match="checkpoint name"):
         load(name, directory=tmp_path)
     with pytest.raises(ValueError, match="checkpoint name"):
@@ -299,34 +290,22 @@ def test_a_name_that_could_leave_the_folder_or_is_odd_is_refused(tmp_path, name)
 
 @pytest.mark.parametrize("name", ["vae", "vae-beta0.1", "judge_2", "a", "x" * 64])
 def test_ordinary_names_are_accepted(name):
-    assert store.check_name(name) == name
+    assert registry.check_name(name) == name
 
 
-# --- the source hash --------------------------------------------------------------------------
+# --- the code hash of cache entries ------------------------------------------------------------
 
 
-def test_source_hash_ignores_comments_and_docstrings_but_not_code(tmp_path):
+def test_code_hash_ignores_comments_and_docstrings_but_not_code(tmp_path):
     plain = "def f(x):\n    return x + 1\n"
     commented = 'def f(x):\n    """Add one."""\n    # the answer\n    return x + 1  # done\n'
     reformatted = "def f(x):\n    return (x\n            + 1)\n"
     changed = "def f(x):\n    return x + 2\n"
-    prints = []
+    hashes = []
     for i, text in enumerate((plain, commented, reformatted, changed)):
-        path = tmp_path / f"m{i}.py"
+        path = tmp_path / f"m{i}" / "m.py"
+        path.parent.mkdir()
         path.write_text(text)
-        prints.append(store._code_fingerprint(path))
-    assert prints[0] == prints[1] == prints[2]
-    assert prints[0] != prints[3]
-
-
-def test_source_hash_covers_the_files_and_the_config(tmp_path, monkeypatch):
-    base = store.source_hash(("nn.py", "world.py"), {"width": 2})
-    assert store.source_hash(("nn.py", "world.py"), {"width": 2}) == base
-    assert store.source_hash(("nn.py", "world.py"), {"width": 3}) != base
-    assert store.source_hash(("nn.py",), {"width": 2}) != base
-    for name in ("nn.py", "world.py"):
-        (tmp_path / name).write_text((store.PACKAGE_DIR / name).read_text() + "\n# a comment\n")
-    monkeypatch.setattr(store, "PACKAGE_DIR", tmp_path)
-    assert store.source_hash(("nn.py", "world.py"), {"width": 2}) == base  # a comment is not code
-    (tmp_path / "nn.py").write_text((tmp_path / "nn.py").read_text() + "CHANGED = 1\n")
-    assert store.source_hash(("nn.py", "world.py"), {"width": 2}) != base
+        hashes.append(files.code_hash([path]))
+    assert hashes[0] == hashes[1] == hashes[2]
+    assert hashes[0] != hashes[3]

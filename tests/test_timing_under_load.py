@@ -1,4 +1,4 @@
-"""Timings that survive a busy machine (issue #10.6): with a busy loop on every core, started
+"""Timings that survive a busy machine: with a busy loop on every core, started
 and stopped here, the steps-against-time and tokens-against-time rows the pages print still come
 out in order, because every time on the site is taken the one way (gallery.timings: one thread,
 a warm-up, interleaved rounds, the minimum)."""
@@ -14,7 +14,9 @@ import pytest
 import torch
 from checkpoint_home import committed
 
-from painters import claims, diffusion, gallery, world
+from painters import canvas
+from painters.families import diffusion
+from painters.measure import claims, timing
 
 
 @pytest.fixture
@@ -33,16 +35,16 @@ def test_diffusion_steps_against_time_stay_in_order_under_load(hogs: None) -> No
     steps = (5, 10, 20, 40)
 
     def run(k: int):  # the same calls as snippets/diffusion/steps_vs_quality.py
-        return lambda: diffusion.sample_images(model, world.SHARED_PROMPT, 8, seed=1, steps=k)
+        return lambda: diffusion.sample_images(model, canvas.SHARED_PROMPT, 8, seed=1, steps=k)
 
-    t = gallery.timings({str(k): run(k) for k in steps})
+    t = timing.timings({str(k): run(k) for k in steps})
     times = [t.seconds[str(k)] for k in steps]
     assert times == sorted(times), times
 
 
 def test_autoregressive_tokens_against_time_stay_in_order_under_load(hogs: None) -> None:
     committed("autoregressive")
-    t = claims.token_timings()  # the same calls as the ar-time-grows claim
+    t = timing.token_timings()  # the same calls as the ar-time-grows claim
     times = [t.seconds[k] for k in ("16", "32", "64")]
     assert times == sorted(times), times
     assert t.ratio("64", "16") >= claims.TIME_MARGIN, times
@@ -50,7 +52,7 @@ def test_autoregressive_tokens_against_time_stay_in_order_under_load(hogs: None)
 
 def test_timings_fix_the_threads_and_restore_them() -> None:
     before = torch.get_num_threads()
-    t = gallery.timings({"a": lambda: None, "b": lambda: None}, repeats=2, threads=1)
+    t = timing.timings({"a": lambda: None, "b": lambda: None}, repeats=2, threads=1)
     assert (t.threads, t.repeats) == (1, 2)
     assert torch.get_num_threads() == before
     assert set(t.seconds) == {"a", "b"}

@@ -6,15 +6,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from support import CPU, OTHER, PROMPT, forward_calls
+from support import CPU, PROMPT, forward_calls
 
-from painters import fit, vae, world
+from painters import canvas
+from painters.families import fit, vae
 
 pytestmark = pytest.mark.usefixtures("one_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")
-def trained(data: world.Dataset) -> tuple[vae.VAE, dict[str, list[float]]]:
+def trained(data: canvas.Dataset) -> tuple[vae.VAE, dict[str, list[float]]]:
     return vae.train(vae.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
 
 
@@ -22,7 +23,7 @@ def test_encoder_decoder_and_prior_shapes() -> None:
     config = vae.Config.tiny()
     model = vae.build(config)
     x = torch.rand(4, 3, 32, 32) * 2 - 1
-    tokens = torch.tensor([world.encode(PROMPT)] * 4)
+    tokens = torch.tensor([canvas.encode(PROMPT)] * 4)
     out = model(x, tokens, torch.randn(4, config.latent_dim))
     for key in ("mu", "logvar", "mu_p", "logvar_p"):
         assert out[key].shape == (4, config.latent_dim), key
@@ -46,7 +47,7 @@ def test_elbo_terms_are_the_rebuild_error_and_the_kl() -> None:
     torch.manual_seed(0)
     model = vae.build(config)
     x = torch.rand(4, 3, 32, 32) * 2 - 1
-    tokens = torch.tensor([world.encode(PROMPT)] * 4)
+    tokens = torch.tensor([canvas.encode(PROMPT)] * 4)
     eps = torch.randn(4, config.latent_dim)
     terms = vae.elbo_terms(model, x, tokens, eps)
     out = model(x, tokens, eps)
@@ -76,7 +77,7 @@ def test_the_negative_elbo_falls_on_fresh_pictures(trained, fresh) -> None:
 
 def test_reconstruct_encode_decode_and_interpolate(trained) -> None:
     model, _ = trained
-    images = world.render_prompt(PROMPT, 3)
+    images = canvas.render_prompt(PROMPT, 3)
     rebuilt = vae.reconstruct(model, images, PROMPT)
     assert rebuilt.shape == (3, 32, 32, 3)
     assert rebuilt.dtype == np.uint8
@@ -107,51 +108,8 @@ def test_prior_latents_scale_with_the_temperature(trained) -> None:
     )
 
 
-def test_sampling_is_deterministic_for_a_seed(trained) -> None:
-    model, _ = trained
-    a = vae.sample_images(model, PROMPT, 4, seed=2)
-    b = vae.sample_images(model, PROMPT, 4, seed=2)
-    c = vae.sample_images(model, PROMPT, 4, seed=3)
-    assert a.shape == (4, 32, 32, 3)
-    assert a.dtype == np.uint8
-    np.testing.assert_array_equal(a, b)
-    assert not np.array_equal(a, c)
-
-
-def test_one_prompt_per_picture(trained) -> None:
-    model, _ = trained
-    mixed = vae.sample_images(model, [PROMPT, OTHER, PROMPT, OTHER], 4, seed=2)
-    first, second = vae.sample_images(model, PROMPT, 4, seed=2), vae.sample_images(model, OTHER, 4, seed=2)
-    np.testing.assert_array_equal(mixed[[0, 2]], first[[0, 2]])
-    np.testing.assert_array_equal(mixed[[1, 3]], second[[1, 3]])
-    with pytest.raises(ValueError, match="3 prompts for 4 pictures"):
-        vae.sample_images(model, [PROMPT] * 3, 4)
-
-
 def test_network_passes_is_what_the_sampler_runs(trained) -> None:
     model, _ = trained
     decoder = forward_calls(model.decoder)
     vae.sample_images(model, PROMPT, 6, seed=0)
     assert decoder[0] == vae.network_passes(model.config)
-
-
-def test_same_seed_gives_identical_weights_and_another_seed_others(data: world.Dataset, trained) -> None:
-    again, _ = vae.train(vae.Config.tiny(), seed=0, device=CPU, progress=False, data=data)
-    first, _ = trained
-    assert first.state_dict().keys() == again.state_dict().keys()
-    for name, p in first.state_dict().items():
-        assert torch.equal(p, again.state_dict()[name]), name
-    config = vae.Config.tiny()
-    config.steps = 1
-    one, other = (vae.train(config, seed=s, device=CPU, progress=False, data=data)[0] for s in (0, 1))
-    assert not torch.equal(one.decoder.to_rgb.weight, other.decoder.to_rgb.weight)
-
-
-def test_a_bad_prompt_or_count_is_rejected_before_any_network_runs(trained) -> None:
-    model, _ = trained
-    decoder = forward_calls(model.decoder)
-    with pytest.raises(world.PromptError):
-        vae.sample_images(model, "a red bicycle on the moon at sunset", 2)
-    with pytest.raises(ValueError, match="between 1 and"):
-        vae.sample_images(model, PROMPT, world.MAX_SAMPLES + 1)
-    assert decoder == [0]

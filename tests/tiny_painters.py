@@ -14,7 +14,10 @@ from dataclasses import asdict
 from pathlib import Path
 from unittest import mock
 
-from painters import fit, registry, training, world
+from painters import canvas
+from painters.core import machine
+from painters.families import fit, registry
+from painters.training import run as training
 
 TRAIN_IMAGES = 256
 
@@ -22,8 +25,8 @@ TRAIN_IMAGES = 256
 def make(directory: Path, families: tuple[str, ...] | None = None) -> Path:
     """Train and save a tiny checkpoint of each painting family (named after it) into directory
     (or of the named families; "judge" is one too)."""
-    fit.use_threads(1)
-    data = world.make_dataset(TRAIN_IMAGES, 0)
+    machine.use_threads(1)
+    data = canvas.make_dataset(TRAIN_IMAGES, 0)
     for family in families or registry.painters():
         tiny = asdict(registry.module(family).Config.tiny())
         with (

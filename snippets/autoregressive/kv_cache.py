@@ -1,9 +1,13 @@
 import torch
 
-from painters import autoregressive, figures, gallery, registry, world
+from painters import canvas
+from painters.checkpoints import loading
+from painters.families import autoregressive
+from painters.measure import timing
+from painters.site import figures
 
-model, _ = registry.load_model("autoregressive")
-prompt = torch.tensor([world.encode(world.SHARED_PROMPT)] * 8)
+model, _ = loading.load_model("autoregressive")
+prompt = torch.tensor([canvas.encode(canvas.SHARED_PROMPT)] * 8)
 
 
 def run(length: int, cache: bool):
@@ -13,7 +17,7 @@ def run(length: int, cache: bool):
 
 # Every run timed against the others: a warm-up, then interleaved rounds, the minimum of each.
 lengths = (16, 32, 64)
-t = gallery.timings({f"{n} {c}": run(n, c) for n in lengths for c in (True, False)})
+t = timing.timings({f"{n} {c}": run(n, c) for n in lengths for c in (True, False)})
 rows = []
 for n in lengths:
     cached, full = t.seconds[f"{n} True"] / 8, t.seconds[f"{n} False"] / 8

@@ -1,10 +1,13 @@
 import numpy as np
 import torch
 
-from painters import autoregressive, figures, registry, world
+from painters import canvas
+from painters.checkpoints import loading
+from painters.families import autoregressive
+from painters.site import figures
 
-model, _ = registry.load_model("autoregressive")
-prompt = torch.tensor([world.encode(world.SHARED_PROMPT)] * 4)
+model, _ = loading.load_model("autoregressive")
+prompt = torch.tensor([canvas.encode(canvas.SHARED_PROMPT)] * 4)
 ids = autoregressive.sample_tokens(model, prompt, torch.Generator().manual_seed(0))
 
 # The same four samples after 8, 16, 32 and all 64 tokens (unwritten rows stay grey).

@@ -1,11 +1,11 @@
 import numpy as np
 
-from painters import world
+from painters import canvas
 
-scene = world.parse_prompt("a red bicycle parked on a beach at sunset")
+scene = canvas.parse_prompt("a red bicycle parked on a beach at sunset")
 rng = np.random.default_rng(0)
 for _ in range(6):
-    print("-", world.caption(scene, rng))  # six ways to say the same scene
+    print("-", canvas.caption(scene, rng))  # six ways to say the same scene
 
-print("\nTokens of the shared prompt:", world.encode("a red bicycle parked on a beach at sunset")[:10], "...")
-print("Vocabulary size:", len(world.VOCAB))
+print("\nTokens of the shared prompt:", canvas.encode("a red bicycle parked on a beach at sunset")[:10], "...")
+print("Vocabulary size:", len(canvas.VOCAB))

@@ -1,4 +1,5 @@
-from painters import figures, judge
+from painters.measure import judge
+from painters.site import figures
 
 verdicts = judge.controls(n=64, seed=5)  # 64 pictures of each kind, made fresh
 rows = [

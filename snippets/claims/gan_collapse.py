@@ -1,4 +1,4 @@
-from painters import claims
+from painters.site import verdicts
 
-# The lesson's claim, what we measured to test it, and the verdict (painters/claims.py).
-print(claims.render("gan-collapse"))
+# The lesson's claim, what we measured to test it, and the verdict (painters/measure/claims.py).
+print(verdicts.render("gan-collapse"))

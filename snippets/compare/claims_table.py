@@ -1,5 +1,5 @@
-from painters import claims
+from painters.site import verdicts
 
 # Each of the lesson's claims, tested by this build's measurements (the same verdicts as the
 # chapters show where they make them).
-print(claims.table())
+print(verdicts.table())

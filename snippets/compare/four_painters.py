@@ -1,9 +1,12 @@
 import numpy as np
 
-from painters import figures, gallery, registry, world
+from painters import canvas
+from painters.families import registry
+from painters.measure import gallery
+from painters.site import figures
 
-prompt = world.SHARED_PROMPT
-rows = [world.render_prompt(prompt, n=8, seed=0)]  # real renders on top
+prompt = canvas.SHARED_PROMPT
+rows = [canvas.render_prompt(prompt, n=8, seed=0)]  # real renders on top
 rows += [gallery.paint(family, prompt, n=8, seed=0) for family in registry.painters()]  # same seed each
 
 labels = ["real renders", *(registry.get(f).label for f in registry.painters())]

@@ -1,4 +1,6 @@
-from painters import figures, gallery, metrics, registry
+from painters.families import registry
+from painters.measure import gallery, metrics
+from painters.site import figures
 
 # Each painter's pictures of each held-out combination (64 each, asked in varied wording), read
 # by the judge: the share with all four attributes right. These are the very pictures its

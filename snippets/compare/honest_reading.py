@@ -1,5 +1,7 @@
-from painters import claims, scoring
+from painters.measure import lesson
+from painters.site import scoring as scoring_html
+from painters.site import verdicts
 
 # Every sentence below is generated from the two sets of rows, largest disagreement first; where a
 # claim of the lesson bears on a rating, its explanation is the claim's own (see the table above).
-print(scoring.honest_reading(scoring.LESSON_ROWS, scoring.measured_rows(), reasons=claims.reasons()))
+print(scoring_html.honest_reading(lesson.LESSON_ROWS, lesson.measured_rows(), reasons=verdicts.reasons()))

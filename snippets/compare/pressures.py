@@ -1,10 +1,12 @@
-from painters import figures, gallery, registry, scoring
+from painters.families import registry
+from painters.measure import gallery, lesson
+from painters.site import figures
 
-rows = dict(zip(registry.painters(), scoring.measured_rows(), strict=True))  # "gan": the GAN's row, ...
+rows = dict(zip(registry.painters(), lesson.measured_rows(), strict=True))  # "gan": the GAN's row, ...
 held = {f: gallery.measure_family(f).held_out.prompt_match["all four"] for f in registry.painters()}
 
 # Each product weighs the axes differently; the pick is whatever the measured rows say.
-quick = scoring.fewest_passes(rows.values())  # a live camera: latency first, so the one-pass painters
+quick = lesson.fewest_passes(rows.values())  # a live camera: latency first, so the one-pass painters
 face_filter = max(quick, key=lambda r: r.sharpness)  # then the crisper of them: faces need detail
 others = [r for r in quick if r is not face_filter]
 stock = max(rows.values(), key=lambda r: r.sharpness + r.prompt_match + r.diversity)  # quality, variety

@@ -2,10 +2,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.legend_handler import HandlerTuple
 
-from painters import figures, registry, scoring
+from painters.families import registry
+from painters.measure import lesson
+from painters.site import figures
 
-imagined = [b.total for _, b in scoring.score_rows(scoring.LESSON_ROWS)]
-measured = [b.total for _, b in scoring.score_rows(scoring.measured_rows())]
+imagined = [b.total for _, b in lesson.score_rows(lesson.LESSON_ROWS)]
+measured = [b.total for _, b in lesson.score_rows(lesson.measured_rows())]
 colours = [figures.FAMILY_COLOURS[f] for f in registry.painters()]
 
 with plt.rc_context(figures.chart_style()):
@@ -15,7 +17,7 @@ with plt.rc_context(figures.chart_style()):
     ours = ax.barh(y - 0.2, measured, 0.38, color=colours)
     ax.bar_label(theirs, fmt="%.1f", padding=4)
     ax.bar_label(ours, fmt="%.1f", padding=4)
-    ax.set_yticks(y, [r.family for r in scoring.LESSON_ROWS])
+    ax.set_yticks(y, [r.family for r in lesson.LESSON_ROWS])
     ax.set_xlim(0, 11)
     ax.set_xticks([0, 2, 4, 6, 8, 10])
     ax.set_xlabel("lesson score (0..10)")

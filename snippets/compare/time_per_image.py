@@ -1,8 +1,10 @@
-from painters import figures, registry, scoring
+from painters.families import registry
+from painters.measure import timing
+from painters.site import figures
 
 # Each painter timed against the others (a warm-up, interleaved rounds, the minimum), at batch 1
 # (what a user waiting on a button feels) and batch 64 (what a server painting many pays).
-one, many = scoring.painter_timings(1), scoring.painter_timings(64)
+one, many = timing.painter_timings(1), timing.painter_timings(64)
 rows = [
     (
         registry.get(f).label,

@@ -1,4 +1,5 @@
-from painters.scoring import Ratings, score_table_html
+from painters.measure.lesson import Ratings
+from painters.site.scoring import score_table_html
 
 # The lesson's imagined ratings for "a red bicycle parked on a beach at sunset":
 # sharpness, prompt match and diversity out of 10, and seconds per picture.

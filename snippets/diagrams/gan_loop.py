@@ -1,3 +1,3 @@
-from painters.diagrams import render_diagram
+from painters.site.diagrams import render_diagram
 
 print(render_diagram("gan_loop"))

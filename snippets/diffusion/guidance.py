@@ -1,8 +1,11 @@
 import numpy as np
 
-from painters import figures, gallery, metrics, registry, world
+from painters import canvas
+from painters.checkpoints import loading
+from painters.measure import gallery, metrics
+from painters.site import figures
 
-scenes, n = world.HELD_OUT, 32  # the hard case: combinations the painter never saw
+scenes, n = canvas.HELD_OUT, 32  # the hard case: combinations the painter never saw
 reals = gallery.reference(scenes, n)
 floor = metrics.compare(gallery.reference(scenes, n, seed=metrics.SECOND_REFERENCE_SEED), reals, scenes)
 
@@ -19,7 +22,7 @@ header = ["guidance scale", "prompt match (all four)", "diversity ratio (feature
           "Frechet distance"]  # fmt: skip
 print(figures.table(rows, header, caption=f"Held-out prompts, {n} pictures each; real vs real: {floor.frechet:.1f}"))
 
-model, _ = registry.load_model("diffusion")
+model, _ = loading.load_model("diffusion")
 closest = min(rows, key=lambda row: float(row[-1]))[0]  # the lowest Frechet distance on these prompts
 print(f"<p>Our painter samples with guidance <strong>{model.config.guidance:g}</strong> (its config); on the "
       f"held-out prompts, scale {closest:g} lands closest to the real pictures.</p>")  # fmt: skip

@@ -1,12 +1,16 @@
 import numpy as np
 
-from painters import diffusion, figures, gallery, metrics, registry, world
+from painters import canvas
+from painters.checkpoints import loading
+from painters.families import diffusion
+from painters.measure import gallery, metrics, timing
+from painters.site import figures
 
-model, _ = registry.load_model("diffusion")
-scenes, n = world.TRAIN_SCENES[::7], 16  # every seventh trained scene, sixteen pictures each
+model, _ = loading.load_model("diffusion")
+scenes, n = canvas.TRAIN_SCENES[::7], 16  # every seventh trained scene, sixteen pictures each
 # The measurement's own prompts for these scenes (varied wording); its pictures are the 20-step row.
 trained, per_scene = metrics.groups()["trained"]
-picked = [world.TRAIN_SCENES.index(s) * per_scene + j for s in scenes for j in range(n)]
+picked = [canvas.TRAIN_SCENES.index(s) * per_scene + j for s in scenes for j in range(n)]
 captions = metrics.captions(trained, per_scene)
 prompts = [captions[i] for i in picked]
 reals = gallery.reference(scenes, n)
@@ -22,10 +26,10 @@ for k in steps:
 
 
 def run(k: int):
-    return lambda: diffusion.sample_images(model, world.SHARED_PROMPT, 8, seed=1, steps=k)
+    return lambda: diffusion.sample_images(model, canvas.SHARED_PROMPT, 8, seed=1, steps=k)
 
 
-t = gallery.timings({str(k): run(k) for k in steps})  # interleaved: a busy moment hits every row alike
+t = timing.timings({str(k): run(k) for k in steps})  # interleaved: a busy moment hits every row alike
 for row in rows:
     row.append(figures.measured(f"{t.seconds[str(row[0])] / 8 * 1000:.1f} ms"))
 header = ["DDIM steps", "prompt match (all four)", "sharpness vs real", "Frechet distance",

@@ -1,4 +1,6 @@
-from painters import figures, gallery, registry
+from painters.families import registry
+from painters.measure import gallery
+from painters.site import figures
 
 # Every painter on the 140 trained scenes, 16 pictures each, against real renders, and real
 # renders against other real renders: the ceiling.

@@ -1,6 +1,7 @@
 import matplotlib.pyplot as plt
 
-from painters import figures, store
+from painters.checkpoints import store
+from painters.site import figures
 
 history = store.load_history("gan")  # saved beside the checkpoint while it trained
 with plt.rc_context(figures.chart_style()):

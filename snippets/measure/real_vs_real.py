@@ -1,4 +1,5 @@
-from painters import figures, gallery
+from painters.measure import gallery
+from painters.site import figures
 
 # The renderer treated as if it were a painter: fresh renders of every scene measured against
 # the reference renders every painter is measured against. The best any painter can score.

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from painters import figures
+from painters.site import figures
 
 # The latest committed run of `make bench` (scripts/bench.py), with the machine it ran on.
 bench = json.loads(Path("benchmarks/bench.json").read_text())

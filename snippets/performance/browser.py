@@ -1,7 +1,9 @@
 import json
 from pathlib import Path
 
-from painters import export, figures, registry
+from painters.browser import bundle
+from painters.families import registry
+from painters.site import figures
 
 # The latest committed run of scripts/bench_browser.py (part of `make bench`): each widget paints
 # in headless Chromium, one WebAssembly thread, as on a static host.
@@ -31,5 +33,5 @@ print(figures.table(
     ["painter", f"median of {runs}", "target", "", "fastest", "first Paint, with loading", "models", "network calls"],
 ))  # fmt: skip
 
-runtime = sum((export.ort_dist() / name).stat().st_size for name in export.ORT_FILES)
+runtime = sum((bundle.ort_dist() / name).stat().st_size for name in bundle.ORT_FILES)
 print(f"<p>The first Paint on a page also fetches the runtime, {mb(runtime)}, once for all {len(rows)} painters.</p>")

@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from painters import figures
+from painters.site import figures
 
 # The latest committed run of `make lighthouse` (scripts/lighthouse.py), and where it ran.
 report = json.loads(Path("benchmarks/lighthouse.json").read_text())

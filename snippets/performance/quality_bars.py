@@ -1,4 +1,7 @@
-from painters import figures, gallery, registry, store
+from painters.checkpoints import store
+from painters.families import registry
+from painters.measure import gallery
+from painters.site import figures
 
 # What each painter was trained to reach (on the whole world, the judge reading), and what its
 # committed checkpoint's manifest recorded when it was saved. Real renders against real renders

@@ -1,7 +1,9 @@
 import json
 from pathlib import Path
 
-from painters import figures, registry, store
+from painters.checkpoints import store
+from painters.families import registry
+from painters.site import figures
 
 # Every committed checkpoint's manifest records how long it trained, on what, with how many threads.
 manifests = [store.read_manifest(name) for name, _, _ in registry.CHECKPOINTS]

@@ -3,7 +3,7 @@ import importlib.util
 import shlex
 from pathlib import Path
 
-from painters import figures
+from painters.site import figures
 
 # The cases are the tests' own table (tests/bad_input_cases.py), read from the repository root,
 # where the build runs: every row below is run by tests/test_bad_input.py.

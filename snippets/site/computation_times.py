@@ -1,4 +1,4 @@
-from painters import blocks
+from painters.site import blocks
 
 # Every block executed while this site was built, timed by the fence formatter that runs it
 # (mkdocs.yml routes python fences through blocks.timed_formatter). This page is built last.

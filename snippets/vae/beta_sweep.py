@@ -1,13 +1,17 @@
 import numpy as np
 
-from painters import figures, gallery, metrics, registry, vae, world
+from painters import canvas
+from painters.checkpoints import loading
+from painters.families import vae
+from painters.measure import gallery, metrics
+from painters.site import figures
 
-scenes = world.TRAIN_SCENES[::7]  # twenty trained scenes, 16 real renders each
+scenes = canvas.TRAIN_SCENES[::7]  # twenty trained scenes, 16 real renders each
 real = gallery.reference(scenes, 16)
 prompts = [s.prompt for s in scenes for _ in range(16)]
 rows, strips = [], []
 for name in ("vae-beta0.1", "vae-beta1", "vae-beta4"):  # one committed checkpoint per beta
-    model, manifest = registry.load_model(name)
+    model, manifest = loading.load_model(name)
     rebuilt = vae.reconstruct(model, real, prompts)  # fit: how well it rebuilds what it is shown
     samples = gallery.paint(name, prompts, len(prompts), seed=6)  # new pictures, z from the prior
     m = metrics.compare(samples, real, scenes)

@@ -1,10 +1,14 @@
 import numpy as np
 
-from painters import figures, metrics, registry, vae, world
+from painters import canvas
+from painters.checkpoints import loading
+from painters.families import vae
+from painters.measure import metrics
+from painters.site import figures
 
-model, _ = registry.load_model("vae")
-scenes = list(world.TRAIN_SCENES[::18])  # eight real scenes
-originals = world.render_many(scenes, seed=4)
+model, _ = loading.load_model("vae")
+scenes = list(canvas.TRAIN_SCENES[::18])  # eight real scenes
+originals = canvas.render_many(scenes, seed=4)
 rebuilt = vae.reconstruct(model, originals, [s.prompt for s in scenes])  # encoder -> mean z -> decoder
 
 alt = "Eight real scenes, and the VAE's rebuilds of them"

@@ -13,22 +13,18 @@ Torch uses one CPU thread unless --threads or $PAINTERS_THREADS says otherwise.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import signal
-import stat
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import numpy as np
+from painters import canvas
+from painters.canvas import png
 
-from painters import world
-
-MAX_SAMPLES = world.MAX_SAMPLES
+MAX_SAMPLES = canvas.MAX_SAMPLES
 MAX_OUTPUT_PIXELS = 64 * 1024 * 1024  # a grid PNG larger than this is refused before it is drawn
-MAX_INPUT_PIXELS = 16 * 1024 * 1024  # judge reads grids up to 4096x4096 pixels
 
 
 class UsageError(Exception):
@@ -55,31 +51,6 @@ def _scale(text: str) -> int:
     return n
 
 
-def grid(images: np.ndarray, columns: int | None = None) -> np.ndarray:
-    """Tile (N, 32, 32, 3) images edge to edge, so `judge` can cut them apart again."""
-    n = len(images)
-    columns = columns or min(n, 8)
-    rows = math.ceil(n / columns)
-    out = np.zeros((rows * world.SIZE, columns * world.SIZE, 3), dtype=np.uint8)
-    for i, image in enumerate(images):
-        r, c = divmod(i, columns)
-        out[r * world.SIZE : (r + 1) * world.SIZE, c * world.SIZE : (c + 1) * world.SIZE] = image
-    return out
-
-
-def tiles(image: np.ndarray, scale: int = 1) -> np.ndarray:
-    """Cut a grid written by `grid` (optionally upscaled) back into 32x32 tiles."""
-    step = world.SIZE * scale
-    h, w = image.shape[:2]
-    if h % step or w % step:
-        raise UsageError(
-            f"image is {w}x{h} pixels; expected a grid of {step}x{step} tiles "
-            f"(written by `python -m painters world`{' with --scale ' + str(scale) if scale > 1 else ''})"
-        )
-    cut = [image[r : r + step : scale, c : c + step : scale] for r in range(0, h, step) for c in range(0, w, step)]
-    return np.stack(cut)
-
-
 def _check_output(path: Path, pixels: int = 0) -> None:
     if not str(path).strip() or path.name in ("", ".", ".."):
         raise UsageError("output path is empty: name a .png file, e.g. -o grid.png")
@@ -99,96 +70,19 @@ def _check_output(path: Path, pixels: int = 0) -> None:
         raise UsageError(f"cannot write {path}: permission denied")
 
 
-def _write_png(image: np.ndarray, path: Path, scale: int) -> None:
-    from PIL import Image
-
-    picture = Image.fromarray(image)
-    if scale > 1:
-        picture = picture.resize((image.shape[1] * scale, image.shape[0] * scale), Image.Resampling.NEAREST)
-    # Write beside the target and rename: an interrupted run (even by SIGTERM: see main) leaves
-    # no half-written file and no temporary one. Ctrl-C and SIGTERM wait while the temporary
-    # file is created: one that came between its creation and the cleanup below would leave it.
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if hasattr(signal, "pthread_sigmask") else None
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(
-            prefix=f".{path.name[:100]}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
-        )
-        os.close(fd)
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)  # a signal held meanwhile lands here
-            previous = None
-        picture.save(tmp, format="PNG")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # the mode a plain write would give, not mkstemp's 0600
-        os.replace(tmp, path)
-    except OSError as error:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
-    except BaseException:
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
-        raise
-    finally:
-        if previous is not None:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
-def _read_png(path: Path) -> np.ndarray:
-    """An image file as (H, W, 3) uint8, refusing what is not a plain, reasonably sized picture."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not path.exists():
-        raise UsageError(f"{path}: no such file")
-    if not stat.S_ISREG(path.stat().st_mode):
-        raise UsageError(f"{path}: not a regular file (a folder, pipe or device); give a PNG grid")
-    # PIL's own decompression-bomb check would refuse a header claiming a huge picture with a
-    # message about DOS attacks (or only warn, below twice its limit): the size is checked here,
-    # against a lower limit, before any pixel is decoded.
-    limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
-    try:
-        with Image.open(path) as picture:
-            width, height = picture.size
-            if width * height > MAX_INPUT_PIXELS:
-                raise UsageError(
-                    f"{path}: {width}x{height} pixels; judge reads grids of at most "
-                    f"{MAX_INPUT_PIXELS / 1e6:.0f} million pixels"
-                )
-            if picture.mode in ("I;16", "I;16B", "I;16L", "I"):  # 16- or 32-bit grey: scale, don't clip
-                grey = np.asarray(picture, dtype=np.float64)
-                # 16-bit levels whatever the mode (Pillow before 12 opens a 16-bit PNG as "I"):
-                # scaling by the picture's own maximum would turn an even mid-grey white.
-                top = max(65535.0, float(grey.max()))
-                grey8 = np.clip(grey / top * 255 + 0.5, 0, 255).astype(np.uint8)
-                return np.repeat(grey8[..., None], 3, axis=-1)
-            return np.asarray(picture.convert("RGB"))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
-        raise UsageError(f"{path}: not a readable image ({error})") from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = limit
-
-
-def _grid_pixels(n: int, scale: int) -> int:
-    columns = min(n, 8)
-    return math.ceil(n / columns) * columns * (world.SIZE * scale) ** 2
-
-
 def cmd_world(args: argparse.Namespace) -> None:
-    world.parse_prompt(args.prompt)
-    _check_output(args.output, _grid_pixels(args.n, args.scale))
-    images = world.render_prompt(args.prompt, args.n, seed=args.seed)
-    _write_png(grid(images), args.output, args.scale)
-    print(f"wrote {args.n} renders of {world.parse_prompt(args.prompt).prompt!r} to {args.output}")
+    canvas.parse_prompt(args.prompt)
+    _check_output(args.output, png.grid_pixels(args.n, args.scale))
+    images = canvas.render_prompt(args.prompt, args.n, seed=args.seed)
+    png.write_png(png.grid(images), args.output, args.scale)
+    print(f"wrote {args.n} renders of {canvas.parse_prompt(args.prompt).prompt!r} to {args.output}")
 
 
 def cmd_judge(args: argparse.Namespace) -> None:
-    from painters import judge
+    from painters.measure import judge
 
     for path in args.images:
-        images = tiles(_read_png(path), args.scale)
+        images = png.cut(png.read_png(path), args.scale)
         readings = judge.read(images)
         print(f"{path}: {len(images)} tile{'s' if len(images) > 1 else ''}")
         for i in range(len(images)):
@@ -196,25 +90,24 @@ def cmd_judge(args: argparse.Namespace) -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
-    from painters import registry
+    from painters.checkpoints import loading
+    from painters.families import registry
 
-    world.parse_prompt(args.prompt)
-    _check_output(args.output, _grid_pixels(args.n, args.scale))
-    model, _ = registry.load_model(args.family)
+    canvas.parse_prompt(args.prompt)
+    _check_output(args.output, png.grid_pixels(args.n, args.scale))
+    model, _ = loading.load_model(args.family)
     images = registry.painter(args.family).sample_images(model, args.prompt, args.n, seed=args.seed)
-    _write_png(grid(images), args.output, args.scale)
+    png.write_png(png.grid(images), args.output, args.scale)
     print(f"wrote {args.n} {args.family} samples of {args.prompt!r} to {args.output}")
 
 
 def cmd_train(args: argparse.Namespace) -> None:
-    from painters import training
+    from painters.training import run
 
     overrides: dict[str, object] = dict(args.set or [])
     if args.steps is not None:
         overrides["steps"] = args.steps
-    manifest = training.train_and_save(
-        args.family, name=args.name, seed=args.seed, device=args.device, overrides=overrides
-    )
+    manifest = run.train_and_save(args.family, name=args.name, seed=args.seed, device=args.device, overrides=overrides)
     print(
         f"saved checkpoints/{manifest.name}.safetensors after {manifest.steps} steps in {manifest.wall_seconds:.0f} s"
     )
@@ -222,11 +115,11 @@ def cmd_train(args: argparse.Namespace) -> None:
 
 def cmd_checkpoints(args: argparse.Namespace) -> None:
     """Load every checkpoint the way `sample` does; exit 1 if any is missing or broken."""
-    from painters import registry, store
+    from painters.checkpoints import loading, store
 
     print(f"checkpoints in {store.checkpoints_dir()}")
     bad = 0
-    for name, manifest, problem in registry.check_all():
+    for name, manifest, problem in loading.check_all():
         if manifest is not None:
             took = f"{manifest.steps:>6} steps  {manifest.wall_seconds / 60:6.1f} min"
             print(f"ok     {name:<16} {took}  {manifest.hardware}")
@@ -237,8 +130,45 @@ def cmd_checkpoints(args: argparse.Namespace) -> None:
         raise SystemExit(1)
 
 
+def cmd_export(args: argparse.Namespace) -> None:
+    """`python -m painters export [FAMILY ...] [--force] [--out DIR] [--widgets]`."""
+    from painters.browser import export, widget
+
+    if args.widgets:
+        for path in widget.write_widgets():
+            print(f"wrote {path}")
+        return
+    names = list(dict.fromkeys(args.families)) or None
+    root = args.out
+    if root is not None and root.exists() and not root.is_dir():
+        raise ValueError(f"--out {root}: not a folder; name a folder to write the exports into")
+    export.export_all(names, root, force=args.force, say=print)
+
+
+def add_export(sub: Any) -> None:
+    """The `export` command: the painters' inference graphs as ONNX, for painting in the browser."""
+    from painters.browser import graphs
+
+    def family(text: str) -> str:
+        if text not in graphs.BUILDERS:
+            raise argparse.ArgumentTypeError(
+                f"{text!r} is not an exported painter; choose from {', '.join(graphs.BUILDERS)}"
+            )
+        return text
+
+    p = sub.add_parser("export", help="write the painters' inference graphs as ONNX, for painting in the browser")
+    p.add_argument(
+        "families", nargs="*", type=family, metavar="FAMILY",
+        help=f"which painters (default: all; choose from {', '.join(graphs.BUILDERS)})",
+    )  # fmt: skip
+    p.add_argument("--force", action="store_true", help="export again even where the export is current")
+    p.add_argument("--out", type=Path, default=None, help="folder of the exports (default .cache/onnx)")
+    p.add_argument("--widgets", action="store_true", help="rewrite the widget HTML in docs/widgets/ instead")
+    p.set_defaults(run=cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    from painters import registry
+    from painters.families import registry
 
     parser = argparse.ArgumentParser(
         prog="python -m painters",
@@ -279,9 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("checkpoints", help="load every checkpoint as `sample` would; exit 1 if any is broken")
     p.set_defaults(run=cmd_checkpoints)
-    from painters import export
-
-    export.add_subcommand(sub)
+    add_export(sub)
     for p in sub.choices.values():
         p.add_argument(
             "--threads", type=_positive, default=None, help="torch CPU threads (default 1, or $PAINTERS_THREADS)"
@@ -303,10 +231,10 @@ def _setting(text: str) -> tuple[str, object]:
 
 
 def _name(text: str) -> str:
-    from painters import store
+    from painters.families import registry
 
     try:
-        return store.check_name(text)
+        return registry.check_name(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
@@ -328,14 +256,14 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from painters import fit
-    from painters.store import CheckpointError
+    from painters.checkpoints.store import CheckpointError
+    from painters.core import machine
 
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        fit.use_threads(args.threads)
+        machine.use_threads(args.threads)
         args.run(args)
-    except (UsageError, world.PromptError, CheckpointError, ValueError) as error:
+    except (UsageError, canvas.PromptError, CheckpointError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except MemoryError:

@@ -40,13 +40,13 @@ _PAGE = """<!doctype html>
 
 def assemble(folder: Path, root: Path | None = None, checkpoints: Path | None = None) -> Path:
     """A stand-in site in folder: the widget pages and assets/painter/ (JS, CSS, runtime, models)."""
-    from painters import export
+    from painters.browser import bundle
 
     painter = folder / "assets" / "painter"
     if painter.exists():
         shutil.rmtree(painter)
     shutil.copytree(DOCS_PAINTER, painter)
-    export.copy_into_site(folder, root, checkpoints)
+    bundle.copy_into_site(folder, root, checkpoints)
     for url, place in PAGES.items():
         page = folder / url / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,8 @@ def torch_draws(family: str, model: Any, seed: int) -> dict[str, list[float]]:
     """The random numbers torch's sampler draws for one picture with this seed, in order."""
     import torch
 
-    from painters import world
+    from painters import canvas
+    from painters.families.autoregressive import LENGTH
 
     g = torch.Generator().manual_seed(seed)
     c = model.config
@@ -140,9 +141,7 @@ def torch_draws(family: str, model: Any, seed: int) -> dict[str, list[float]]:
     if family == "vae":
         return {"normal": torch.randn(1, c.latent_dim, generator=g).flatten().tolist()}
     if family == "diffusion":
-        return {"normal": torch.randn(1, 3, world.SIZE, world.SIZE, generator=g).flatten().tolist()}
+        return {"normal": torch.randn(1, 3, canvas.SIZE, canvas.SIZE, generator=g).flatten().tolist()}
     if family == "autoregressive":
-        from painters.autoregressive import LENGTH
-
         return {"uniform": [torch.rand((1, 1), generator=g).item() for _ in range(LENGTH)]}
     raise ValueError(f"no draws for family {family!r}")

@@ -174,7 +174,8 @@ def test_each_chapter_shows_the_verdicts_this_build_measures():
     builds the site while `make test` runs, and a test there would read a half-written site/.)"""
     from checkpoint_home import committed
 
-    from painters import claims, registry
+    from painters.families import registry
+    from painters.measure import claims
 
     for name, _, _ in registry.CHECKPOINTS:
         committed(name)  # a clean skip while a checkpoint is stale

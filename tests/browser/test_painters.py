@@ -44,9 +44,9 @@ pytestmark = pytest.mark.skipif(
 
 def _prompts(n: int) -> list[str]:
     """n canonical prompts spread over the world's scenes (held-out ones included)."""
-    from painters import world
+    from painters import canvas
 
-    scenes = world.ALL_SCENES
+    scenes = canvas.ALL_SCENES
     return [scenes[(i * 37 + 5) % len(scenes)].prompt for i in range(n)]
 
 
@@ -59,7 +59,7 @@ def _open(tab: Any, url: str, family: str) -> tuple[Any, Any]:
 
 def _current_index() -> dict[str, Any]:
     """painters.json, checked against the checkpoints the torch side will load."""
-    from painters import store
+    from painters.checkpoints import store
 
     index = json.loads(INDEX.read_text())
     for family, info in index["painters"].items():
@@ -72,21 +72,23 @@ def _current_index() -> dict[str, Any]:
 
 def _all_four(images: np.ndarray, prompts: list[str]) -> np.ndarray:
     """Per image: does the judge read all four of its prompt's attributes, in a scene?"""
-    from painters import judge, world
+    from painters import canvas
+    from painters.measure import judge
 
     readings = judge.read(images)
     hits = []
     for i, prompt in enumerate(prompts):
-        scene = world.parse_prompt(prompt)
-        right = all(readings.names[name][i] == getattr(scene, name) for name in world.ATTRIBUTES)
+        scene = canvas.parse_prompt(prompt)
+        right = all(readings.names[name][i] == getattr(scene, name) for name in canvas.ATTRIBUTES)
         hits.append(right and readings.scene_probability[i] > 0.5)
     return np.array(hits, dtype=bool)
 
 
 def _torch_pictures(family: str, prompts: list[str]) -> np.ndarray:
-    from painters import registry
+    from painters.checkpoints import loading
+    from painters.families import registry
 
-    model, _ = registry.load_model(family)
+    model, _ = loading.load_model(family)
     painter = registry.painter(family)
     return np.stack([painter.sample_images(model, p, 1, seed=i)[0] for i, p in enumerate(prompts)])
 
@@ -124,11 +126,11 @@ def test_nothing_is_fetched_before_paint_and_nothing_leaves_the_site(tab):
 
 @pytest.mark.parametrize("family", FAMILIES)
 def test_the_browser_paints_torchs_pictures_and_the_judge_agrees(tab, family):
-    from painters import registry
+    from painters.checkpoints import loading
 
     _current_index()
     page, record = _open(tab, FAMILY_PAGE[family], family)
-    model, _ = registry.load_model(family)
+    model, _ = loading.load_model(family)
     prompts = _prompts(N)
     browser = []
     for seed, prompt in enumerate(prompts):
@@ -156,12 +158,12 @@ def test_the_readers_own_randomness_paints_as_well_as_torch(tab, family):
 
 
 def test_a_bad_prompt_names_the_unknown_word_as_python_does(tab):
-    from painters import world
+    from painters import canvas
 
     page, _ = _open(tab, "", "all")
     bad = "a red bicylce on a beach at sunset"
-    with pytest.raises(world.PromptError) as python:
-        world.encode(bad)
+    with pytest.raises(canvas.PromptError) as python:
+        canvas.encode(bad)
     out = paint(page, "all", bad, 0)
     assert out["error"] == str(python.value)
     assert "did you mean 'bicycle'" in out["error"]

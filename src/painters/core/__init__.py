@@ -1,0 +1,5 @@
+"""Layer 0, the ground floor: where the project's files are, how a file is written so that it is
+never half there, the `.cache/` folder's entries, and the machine (threads, device, its name).
+
+Imports nothing else of painters: every other layer stands on this one.
+"""

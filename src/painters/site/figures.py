@@ -1,0 +1,230 @@
+"""Figures for the pages: image grids, tables and charts, returned as HTML strings.
+
+Snippets print what these return (markdown-exec captures only the block's own prints). Every
+figure carries alt text that says what it shows, and is byte-identical from one build to the
+next: PNGs are written without timestamps, SVG charts with a fixed hash salt and no date.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import math
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from painters.canvas.png import tile
+from painters.families import registry
+
+# One look across the site: every painter always wears its registry colour; real renders grey.
+FAMILY_COLOURS = {"real": "#6b7280", **{name: f.colour for name, f in registry.FAMILIES.items() if f.paints}}
+
+
+class Html(str):
+    """Text that is already HTML: table() puts it in a cell as is, without escaping."""
+
+
+def measured(text: str) -> Html:
+    """Mark a wall-clock time measured during this build: it honestly differs from one build to
+    the next, and the determinism check skips what is marked so."""
+    return Html(f'<span class="measured">{html.escape(text)}</span>')
+
+
+def png_data_uri(image: np.ndarray) -> str:
+    """A uint8 (H, W, 3) array as an inline PNG data URI (deterministic bytes)."""
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG", optimize=False)
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+#: A grid whose rows are wider than this (in the pictures' own pixels) is drawn at 2x on a wide
+#: screen too: at 3x, eight pictures and their labels would not fit Material's text column.
+WIDE_GRID = 224
+
+
+def image_grid(
+    images: np.ndarray,
+    alt: str,
+    *,
+    columns: int = 8,
+    caption: str | None = None,
+    row_labels: Sequence[str] | None = None,
+    column_labels: Sequence[str] | None = None,
+) -> str:
+    """A grid of 32x32 pictures, pixels kept crisp, with alt text.
+
+    Each row is one image drawn at a whole-number scale (3x on a wide screen, 2x for a row wider
+    than WIDE_GRID pixels and on a phone; the stylesheet reads --w, the row's width in pixels):
+    a grid wider than the page scrolls sideways, with a cue at the edge, instead of shrinking
+    its pixels away. With row_labels, each row names what it is (a painter, a prompt) beside it,
+    and the alt text says it too. The grid's labels are kept out of the search index.
+    """
+    if not alt or alt.lower().startswith(("figure", "image")):
+        raise ValueError("alt text must say what the figure shows")
+    n_rows = math.ceil(len(images) / columns)
+    if row_labels is not None and len(row_labels) != n_rows:
+        raise ValueError(f"{len(row_labels)} row labels for {n_rows} rows")
+    rows = []
+    widest = 0
+    for r in range(n_rows):
+        picture = tile(images[r * columns : (r + 1) * columns], columns, gap=1)
+        widest = max(widest, picture.shape[1])
+        label = row_labels[r] if row_labels is not None else None
+        row_alt = f"{alt}: {label}" if label else (alt if n_rows == 1 else f"{alt}, row {r + 1} of {n_rows}")
+        img = (
+            f'<img class="pixelated" src="{png_data_uri(picture)}" alt="{html.escape(row_alt)}" '
+            f'width="{picture.shape[1]}" height="{picture.shape[0]}" style="--w:{picture.shape[1]}px">'
+        )
+        head = f'<th scope="row">{html.escape(label)}</th>' if label is not None else ""
+        rows.append(f"<tr>{head}<td>{img}</td></tr>")
+    top = ""
+    if column_labels is not None:
+        corner = "<td></td>" if row_labels is not None else ""
+        names = " · ".join(map(html.escape, column_labels))
+        top = f'<thead><tr>{corner}<td class="painters-columns">{names}</td></tr></thead>'
+    cap = f"<figcaption>{caption}</figcaption>" if caption else ""
+    kind = "painters-grid painters-scroll" + (" painters-grid--wide" if widest > WIDE_GRID else "")
+    body = f'<table class="painters-rows">{top}<tbody>{"".join(rows)}</tbody></table>'
+    # A box that may scroll sideways takes keyboard focus (arrow keys scroll it) and names itself.
+    focus = f'tabindex="0" role="region" aria-label="{html.escape(alt)}"'
+    grid = f'<div class="{kind}" {focus} data-search-exclude>{body}</div>'
+    return f'<figure class="painters-figure">{grid}{cap}</figure>'
+
+
+def table(
+    rows: Sequence[Sequence[object]],
+    header: Sequence[str],
+    *,
+    caption: str | None = None,
+    searchable: bool = False,
+) -> str:
+    """A plain HTML table; floats are shown with 2 decimals, everything else as str().
+
+    Its rows are kept out of the site's search index unless searchable=True (its caption and
+    header stay): a search for an idea should land on the prose that explains it, not on a
+    table of numbers that names it."""
+
+    def cell(v: object) -> str:
+        if isinstance(v, Html):
+            return str(v)
+        if isinstance(v, float):
+            return f"{v:.2f}"
+        return html.escape(str(v))
+
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    exclude = "" if searchable else " data-search-exclude"  # the body: the caption and header stay
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody{exclude}>{body}</tbody></table>"
+
+
+def percent(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def svg_chart(figure: object, alt: str, *, from_timings: bool = False) -> str:
+    """A matplotlib figure as inline SVG (no date, fixed ids), closed afterwards.
+
+    Chart text is drawn in currentColor, so it takes the page's text colour in light and dark
+    mode. from_timings=True marks a chart drawn from build-time timings (see measured())."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.StringIO()
+    with plt.rc_context({"svg.hashsalt": "painters", "svg.fonttype": "none"}):
+        no_metadata = {"Date": None, "Creator": None, "Format": None, "Type": None}
+        figure.savefig(buffer, format="svg", metadata=no_metadata, bbox_inches="tight")  # type: ignore[attr-defined]
+    plt.close(figure)  # type: ignore[arg-type]
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :].replace(CHART_INK, "currentColor")
+    # matplotlib numbers its ids from 1 in every file: prefix them so two charts on a page differ.
+    prefix = "c" + hashlib.sha256(alt.encode()).hexdigest()[:8] + "-"
+    svg = re.sub(r'id="([^"]+)"', rf'id="{prefix}\1"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}\1)", svg)
+    svg = re.sub(r'href="#([^"]+)"', rf'href="#{prefix}\1"', svg)
+    # data-search-exclude: tick labels and legends stay out of the search index (the alt text says it)
+    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{html.escape(alt)}" class="chart" data-search-exclude ', 1)
+    return f'<figure class="painters-figure chart{" measured" if from_timings else ""}">{svg}</figure>'
+
+
+CHART_INK = "#888888"  # replaced by currentColor in the SVG: the page's own text colour
+
+
+def chart_style() -> dict[str, object]:
+    """Matplotlib settings for a chart that reads on a light and a dark page alike."""
+    grey = CHART_INK
+    return {
+        "figure.facecolor": "none",
+        "axes.facecolor": "none",
+        "savefig.facecolor": "none",
+        "axes.edgecolor": grey,
+        "axes.labelcolor": grey,
+        "xtick.color": grey,
+        "ytick.color": grey,
+        "text.color": grey,
+        "legend.frameon": False,
+        "font.size": 14,  # charts shrink to a 375 px phone: small text would blur below 4.5:1
+        "axes.linewidth": 1.5,
+        "lines.linewidth": 2.0,
+        "font.family": "sans-serif",
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+    }
+
+
+def provenance(checkpoints: Sequence[str]) -> str:
+    """A one-line caption under a figure: the checkpoints it was drawn from (training time and
+    machine). The fence formatter (blocks.py) adds it under every executed block that read a
+    checkpoint, so snippets show the idea and not this plumbing; how long each block took at
+    build is on the Computation times page, not under the figure."""
+    from painters.checkpoints import store
+
+    manifests = [store.read_manifest(name) for name in checkpoints]
+    if not manifests:
+        return ""
+    if len(manifests) == 1:
+        m = manifests[0]
+        text = (
+            f"checkpoint <code>{html.escape(m.name)}</code>: {m.steps:,} steps, "
+            f"{m.wall_seconds / 60:.1f} min on {_where(m)} ({html.escape(m.hardware)})"
+        )
+    else:
+        each = ", ".join(f"<code>{html.escape(m.name)}</code> {m.wall_seconds / 60:.1f} min" for m in manifests)
+        hardware = sorted({f"{_where(m)} ({m.hardware})" for m in manifests})
+        text = f"checkpoints {each}, trained on {html.escape('; '.join(hardware))}"
+    return f'<p class="provenance">{text}</p>'
+
+
+def _where(manifest: Any) -> str:
+    return "GPU" if manifest.device == "cuda" else "CPU"
+
+
+def ring_picture(plain: Any, fixed: Any) -> str:
+    """Both runs' final samples over the real blobs, side by side; the points are drawn as one
+    raster image inside the SVG (a few kilobytes), the axes and words as text."""
+    import matplotlib.pyplot as plt
+
+    from painters.measure.ring import MODES
+
+    with plt.rc_context(chart_style()):  # type: ignore[arg-type]
+        fig, axes = plt.subplots(1, 2, figsize=(6.4, 3.6), sharex=True, sharey=True)
+        for ax, run, name in zip(axes, (plain, fixed), ("plain", "R1 penalty"), strict=True):
+            ax.scatter(*run.real[:512].T, s=28, color=FAMILY_COLOURS["real"], alpha=0.35, rasterized=True,
+                       label="real", linewidths=0)  # fmt: skip
+            ax.scatter(*run.samples[:512].T, s=6, color=FAMILY_COLOURS["gan"], rasterized=True,
+                       label="generated", linewidths=0)  # fmt: skip
+            ax.set_title(f"{name}: {run.coverage} of {MODES} blobs", fontsize=14)
+            ax.set_aspect("equal")
+            ax.set_xticks([-2, 0, 2])
+            ax.set_yticks([-2, 0, 2])
+        axes[0].legend(loc="upper center", bbox_to_anchor=(1.1, -0.12), ncols=2, markerscale=2)
+    alt = (
+        f"Seed {plain.seed}: the plain GAN's samples cover {plain.coverage} of the {MODES} real blobs, "
+        f"the GAN with the R1 penalty covers {fixed.coverage}"
+    )
+    return svg_chart(fig, alt=alt)

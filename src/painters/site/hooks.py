@@ -1,0 +1,126 @@
+"""The MkDocs hooks (the one module under `hooks:` in mkdocs.yml): what the build does besides
+rendering Markdown, each job in the module that does it.
+
+- on_files: MkDocs renders pages in the order of their files, not of the nav; the Computation
+  times page reports every other page's executed blocks, so it is moved to the end.
+- on_config: under `mkdocs serve` one process builds many times, and the pages' code runs in
+  it (markdown-exec); after an edit to src/painters the modules are imported afresh (see
+  `reload_changed_package`). The lab notebooks' cache folder is keyed (notebooks.py).
+- on_pre_build: before any page runs, every checkpoint is loaded and checked the way the pages
+  load them (a stale or corrupt one stops the build within seconds, with the fix), and the
+  in-page painters' ONNX exports are made where missing or stale (painters.browser). Torch
+  gets one thread (or $PAINTERS_THREADS). Under `mkdocs serve` only, a block whose code and
+  inputs did not change since it last ran is shown again instead of run (blocks.py).
+- on_page_content: equations to MathML (no script, no font from anywhere), then code,
+  equations and provenance lines kept out of the search index (search.py).
+- on_post_page: the lab pages' fixes (notebooks.py).
+- on_post_build: the in-page painters' runtime, models and prompt rules into the site.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from typing import Any
+
+from painters.site import notebooks, search
+
+LAST_PAGE = "computation-times.md"
+
+
+def on_files(files: Any, config: Any) -> Any:
+    from mkdocs.structure.files import Files
+
+    return Files([f for f in files if f.src_uri != LAST_PAGE] + [f for f in files if f.src_uri == LAST_PAGE])
+
+
+# The source the modules in sys.modules were imported from. Kept on sys itself: MkDocs loads this
+# hook file once per process, but tests load it afresh, and the answer is per process.
+_SEEN = "_painters_source_seen_by_mkdocs_hooks"
+
+
+def reload_changed_package(config: Any) -> bool:
+    """Drop the painters modules if their source changed since the last build in this process;
+    True if it did. The fence formatters are re-resolved from the new modules. (A build where
+    only pages or snippets changed keeps them.)"""
+    source, seen = notebooks.source_fingerprint(), getattr(sys, _SEEN, None)
+    setattr(sys, _SEEN, source)
+    if seen is None or seen == source:
+        return False
+    for name in [m for m in sys.modules if m == "painters" or m.startswith("painters.")]:
+        del sys.modules[name]
+    for fence in config["mdx_configs"].get("pymdownx.superfences", {}).get("custom_fences", []):
+        formatter = fence.get("format")
+        module = getattr(formatter, "__module__", "") or ""
+        if module == "painters" or module.startswith("painters."):
+            fence["format"] = getattr(importlib.import_module(module), formatter.__name__)
+    return True
+
+
+def on_config(config: Any) -> Any:
+    reload_changed_package(config)
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is not None:
+        plugin.config["cache_dir"] = str(notebooks.cache_folder())
+    return config
+
+
+_COMMAND = ["build"]  # this process's MkDocs command, from on_startup
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    _COMMAND[0] = command
+
+
+def on_pre_build(config: Any) -> None:
+    from mkdocs.exceptions import PluginError
+
+    from painters.browser import export
+    from painters.checkpoints import loading
+    from painters.core import machine
+    from painters.site import blocks
+
+    machine.use_threads()
+    problems = [f"{name}: {problem}" for name, _, problem in loading.check_all() if problem]
+    if problems:
+        raise PluginError("the pages need every committed checkpoint whole and current:\n  " + "\n  ".join(problems))
+    export.ensure_current()  # the in-page painters' ONNX graphs: made again only if missing or stale
+    blocks.BLOCK_SECONDS.clear()
+    blocks.REUSE_BLOCKS = _COMMAND[0] == "serve"
+
+
+_MATH = re.compile(
+    r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</\1>', re.S
+)
+
+
+def math_to_mathml(html_text: str) -> str:
+    """Replace arithmatex's \\( ... \\) and \\[ ... \\] (generic mode) with MathML (latex2mathml)."""
+    import html
+
+    from latex2mathml.converter import convert
+
+    def replace(match: re.Match[str]) -> str:
+        latex = html.unescape(match["inline"] if match["inline"] is not None else match["block"])
+        if match["inline"] is not None:
+            return convert(latex, display="inline")
+        return f'<div class="painters-math">{convert(latex, display="block")}</div>'
+
+    return _MATH.sub(replace, html_text)
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    return search.exclude_from_search(math_to_mathml(html_text))
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    if page.file.src_uri.endswith(".ipynb"):
+        return notebooks.lab_page(output, page.file.src_uri, page.url, config["site_dir"])
+    return output
+
+
+def on_post_build(config: Any) -> None:
+    from painters.browser import bundle
+
+    bundle.copy_into_site(config["site_dir"])

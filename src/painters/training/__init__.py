@@ -1,0 +1,2 @@
+"""Layer 5, training: train a family from scratch, measure it, save the checkpoint with what made
+it (run.py). Imports every layer below it; nothing below imports it."""
