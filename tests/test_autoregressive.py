@@ -134,7 +134,8 @@ def test_a_partial_token_grid_decodes_with_the_rest_grey(trained) -> None:
 
 def test_network_passes_is_what_the_sampler_runs(trained) -> None:
     model, _ = trained
-    transformer, decoder = forward_calls(model.blocks[0]), forward_calls(model.tokenizer.decoder)
+    prompt, transformer = forward_calls(model.text), forward_calls(model.blocks[0])
+    decoder = forward_calls(model.tokenizer.decoder)
     autoregressive.sample_images(model, PROMPT, 3, seed=0)
-    assert transformer[0] + decoder[0] == autoregressive.network_passes(model.config)
-    assert (transformer[0], decoder[0]) == (autoregressive.LENGTH, 1)
+    assert prompt[0] + transformer[0] + decoder[0] == autoregressive.network_passes(model.config)
+    assert (prompt[0], transformer[0], decoder[0]) == (1, autoregressive.LENGTH, 1)

@@ -192,12 +192,34 @@ def test_measure_paints_every_scene_of_both_groups_in_varied_wording(small_proto
     assert asked == metrics.captions(*groups["trained"]) + metrics.captions(*groups["held_out"])
 
 
-def test_the_protocol_covers_the_whole_world():
+def test_the_protocol_takes_half_the_trained_scenes_and_every_held_out_one():
     groups = metrics.groups()
-    assert groups["trained"] == (canvas.TRAIN_SCENES, metrics.SAMPLES_PER_SCENE)
+    assert groups["trained"] == (canvas.TRAIN_SCENES[::2], metrics.SAMPLES_PER_SCENE)
     assert groups["held_out"] == (canvas.HELD_OUT, metrics.HELD_OUT_SAMPLES)
-    assert len(canvas.TRAIN_SCENES) == 140
-    assert len(canvas.HELD_OUT) == 4
+    assert len(groups["trained"][0]) == len(canvas.TRAIN_SCENES) // 2 == 70
+    for attribute, values in canvas.ATTRIBUTES.items():  # every value of every attribute is measured
+        assert {getattr(s, attribute) for s in groups["trained"][0]} == set(values)
+    assert metrics.protocol()["groups"] == {
+        "trained": {"scenes": 70, "pictures_per_scene": metrics.SAMPLES_PER_SCENE},
+        "held_out": {"scenes": 4, "pictures_per_scene": metrics.HELD_OUT_SAMPLES},
+    }
+
+
+def test_every_number_has_an_interval_that_holds_it_and_shrinks_with_more_scenes():
+    rng = np.random.default_rng(0)
+    scenes = canvas.TRAIN_SCENES[::2][:24]
+    reals = metrics.reference(scenes, 4)
+    noisy = np.clip(reals.astype(int) + rng.integers(-40, 41, reals.shape), 0, 255).astype(np.uint8)
+    m = metrics.compare(noisy, reals, scenes)
+    assert set(m.intervals) == set(metrics.INTERVAL_KEYS)
+    for key in metrics.INTERVAL_KEYS:
+        low, high = m.interval(key)
+        assert low <= m.value(key) <= high, key
+    fewer = metrics.compare(noisy[: 8 * 4], reals[: 8 * 4], scenes[:8])
+    wide = {k: np.subtract(*reversed(fewer.interval(k))) for k in ("all four", "sharpness_ratio", "frechet")}
+    narrow = {k: np.subtract(*reversed(m.interval(k))) for k in wide}
+    assert sum(narrow.values()) < sum(wide.values())
+    assert metrics.Measurement.from_array(m.as_array()) == m
 
 
 # --- with the committed judge -------------------------------------------------------------------

@@ -286,9 +286,9 @@ def test_committed_manifests_record_what_made_them():
         assert manifest.weights_sha256 == store.file_sha256(paths.CHECKPOINTS_DIR / f"{name}.safetensors")
 
 
-def test_committed_painters_were_measured_on_the_whole_world():
-    """Every painter's manifest covers all 140 trained scenes (16 pictures each) and
-    the 4 held-out ones, with the same metrics the pages compute."""
+def test_committed_painters_were_measured_on_the_protocol():
+    """Every painter's manifest was measured with the protocol the pages use (metrics.groups), with
+    the same metrics and intervals the pages compute."""
     from painters.measure import metrics
 
     for name, family, _ in registry.CHECKPOINTS:

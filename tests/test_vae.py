@@ -110,6 +110,6 @@ def test_prior_latents_scale_with_the_temperature(trained) -> None:
 
 def test_network_passes_is_what_the_sampler_runs(trained) -> None:
     model, _ = trained
-    decoder = forward_calls(model.decoder)
+    prior, decoder = forward_calls(model.prior), forward_calls(model.decoder)
     vae.sample_images(model, PROMPT, 6, seed=0)
-    assert decoder[0] == vae.network_passes(model.config)
+    assert prior[0] + decoder[0] == vae.network_passes(model.config) == 2

@@ -64,6 +64,7 @@ class Manifest:
     metrics: dict[str, Any] = field(default_factory=dict)
     created: str = ""
     threads: int = 1
+    compute: dict[str, Any] = field(default_factory=dict)  # training FLOPs (training/budget.py)
 
     @classmethod
     def from_json(cls, data: object) -> Manifest:
@@ -101,13 +102,21 @@ def _paths(name: str, directory: Path) -> tuple[Path, Path, Path]:
     )
 
 
+def curve_path(name: str, directory: Path | None = None) -> Path:
+    """Where a painter's learning curve is kept beside its checkpoint (NAME.curve.json)."""
+    return (directory or paths.CHECKPOINTS_DIR) / f"{check_name(name)}.curve.json"
+
+
 def save_checkpoint(
     manifest: Manifest,
     weights: dict[str, torch.Tensor],
     history: dict[str, list[float]] | None = None,
     directory: Path | None = None,
+    *,
+    curve: dict[str, Any] | None = None,
 ) -> Path:
-    """Write weights, loss history and manifest; the manifest, written last, makes it whole."""
+    """Write weights, loss history, learning curve and manifest; the manifest, written last,
+    makes it whole."""
     directory = directory or paths.CHECKPOINTS_DIR
     weights_path, manifest_path, history_path = _paths(manifest.name, directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -119,15 +128,21 @@ def save_checkpoint(
     if history is not None:
         text = json.dumps(history, separators=(",", ":")) + "\n"
         files.replace_atomically(history_path, lambda tmp: tmp.write_text(text))
+    if curve:
+        text = json.dumps(curve, indent=1, sort_keys=True) + "\n"
+        files.replace_atomically(curve_path(manifest.name, directory), lambda tmp: tmp.write_text(text))
     text = json.dumps(manifest.__dict__, indent=2, sort_keys=True) + "\n"
     files.replace_atomically(manifest_path, lambda tmp: tmp.write_text(text))
     return weights_path
 
 
+_SIDE_FILES = (".history.json", ".curve.json")
+
+
 def names(directory: Path | None = None) -> list[str]:
     """Every checkpoint in a folder: each NAME that has NAME.json or NAME.safetensors."""
     folder = checkpoints_dir(directory)
-    found = {p.name.removesuffix(".json") for p in folder.glob("*.json") if not p.name.endswith(".history.json")}
+    found = {p.name.removesuffix(".json") for p in folder.glob("*.json") if not p.name.endswith(_SIDE_FILES)}
     found |= {p.name.removesuffix(".safetensors") for p in folder.glob("*.safetensors")}
     return sorted(found)
 
@@ -223,4 +238,21 @@ def load_history(name: str, directory: Path | None = None) -> dict[str, list[flo
         isinstance(v, list) and all(isinstance(x, int | float) for x in v) for v in data.values()
     ):
         raise CheckpointError(f"loss history {history_path} is not lists of numbers; {fix}")
+    return data
+
+
+def load_curve(name: str, directory: Path | None = None) -> dict[str, Any]:
+    """A painter's learning curve (NAME.curve.json): its compute, protocol and measured points."""
+    path = curve_path(name, checkpoints_dir(directory))
+    note_use(name)
+    fix = f"restore it with `git checkout -- checkpoints/{path.name}`, or run `make checkpoints`"
+    if not path.is_file():
+        raise CheckpointError(f"no learning curve for {name!r} ({path}); {fix}")
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CheckpointError(f"learning curve {path} is unreadable ({error}); {fix}") from None
+    points = data.get("points") if isinstance(data, dict) else None
+    if not isinstance(points, list) or not points or not all(isinstance(p, dict) and "metrics" in p for p in points):
+        raise CheckpointError(f"learning curve {path} holds no measured points; {fix}")
     return data

@@ -21,7 +21,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from painters import canvas
-from painters.families import fit, tokenizer
+from painters.families import fit, registry, tokenizer
 from painters.families.shared import TextEncoder, drop_prompts, guide, probe_inputs, prompt_tokens, to_pixels
 from painters.families.tokenizer import GRID, LENGTH
 
@@ -34,7 +34,7 @@ class Config:
     codebook: int = 256  # K: how many different patches the tokenizer can name
     code_dim: int = 32
     vq_width: int = 48
-    vq_steps: int = 2500
+    vq_steps: int = 2580  # with `steps`: the budget, as training/budget.py counts it (scripts/budget.py)
     edge_weight: float = 1.0  # the tokenizer also matches pixel-to-pixel differences: sharper patches
     adversarial: float = 0.1  # weight of a patch critic's verdict on the rebuilds (VQGAN): crisp, not averaged
     adversarial_start: int = 800  # tokenizer steps before the critic's verdict counts
@@ -42,7 +42,7 @@ class Config:
     layers: int = 4
     heads: int = 4
     drop_prompt: float = 0.1  # share of captions replaced by "no prompt", for guidance
-    steps: int = 3000  # transformer steps
+    steps: int = 3100  # transformer steps
     batch: int = 64
     lr: float = 1e-3
     temperature: float = 1.0
@@ -248,10 +248,22 @@ def sample_images(
     return decode_tokens(model, ids)
 
 
+def phases(config: Config) -> list[registry.Phase]:
+    """Training's three kinds of step, for counting its compute: the tokenizer alone, the
+    tokenizer with its patch critic (from `adversarial_start` on), then the transformer."""
+    alone = min(config.adversarial_start, config.vq_steps) if config.adversarial > 0 else config.vq_steps
+    return [
+        registry.Phase("tokenizer", "vq_steps", alone, {"adversarial_start": 10**9}),
+        registry.Phase("tokenizer and critic", "vq_steps", config.vq_steps - alone, {"adversarial_start": 0}, False),
+        registry.Phase("transformer", "steps", config.steps),
+    ]
+
+
 def network_passes(config: Config) -> int:
-    """One transformer pass per token (64, each reading only its new position thanks to the
-    cache), then one pass of the tokenizer's decoder."""
-    return LENGTH + 1
+    """Network calls in a row per picture: the prompt read into its start vector, one transformer
+    call per token (64, each reading only its new position thanks to the cache), then the
+    tokenizer's decoder."""
+    return 1 + LENGTH + 1
 
 
 @torch.no_grad()
@@ -308,7 +320,7 @@ def train(
 
     history = fit.fit(
         vq_step, pictures, steps=config.vq_steps, batch_size=config.batch, generator=generator,
-        desc="autoregressive: tokenizer", progress=progress,
+        desc="autoregressive: tokenizer", progress=progress, model=model,
     )  # fmt: skip
 
     vq.requires_grad_(False).eval()
@@ -328,7 +340,7 @@ def train(
 
     token_history = fit.fit(
         ar_step, codes, steps=config.steps, batch_size=config.batch, generator=generator,
-        desc="autoregressive: transformer", progress=progress,
+        desc="autoregressive: transformer", progress=progress, model=model,
     )  # fmt: skip
     history["vq_step"] = history.pop("step")
     history.update(token_history)

@@ -34,7 +34,7 @@ class Config:
     text_dim: int = 128
     timesteps: int = 1000  # the training chain's length; sampling skips along it (DDIM)
     drop_prompt: float = 0.1  # share of captions replaced by "no prompt", for guidance
-    steps: int = 9000
+    steps: int = 8265  # the budget: training/budget.py counts it (scripts/budget.py)
     batch: int = 32
     lr: float = 2e-3
     ema: float = 0.999  # the sampler uses an exponential moving average of the weights
@@ -279,7 +279,8 @@ def sample_images(
 
 
 def network_passes(config: Config) -> int:
-    """One guided network call per DDIM step (the prompt and no-prompt pair share one batch)."""
+    """Network calls in a row per picture: one guided call per DDIM step (the prompt and no-prompt
+    pair share one batch)."""
     return config.sample_steps
 
 
@@ -325,6 +326,6 @@ def train(
 
     history = fit.fit(
         step, fit.Pictures(data, device), steps=config.steps, batch_size=config.batch, generator=generator,
-        desc="diffusion", progress=progress,
+        desc="diffusion", progress=progress, model=model,
     )  # fmt: skip
     return model, history

@@ -12,6 +12,8 @@ sampling copy of a network.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -120,6 +122,22 @@ def batches(examples: Examples[B], batch_size: int, generator: torch.Generator) 
         yield examples.take(torch.randint(len(examples), (batch_size,), generator=generator))
 
 
+#: Called after every training step of every loop, with the model being trained and the loop's
+#: name and step: how training/run.py takes learning-curve snapshots without the families knowing.
+Observer = Callable[[nn.Module, str, int], None]
+_OBSERVER: contextvars.ContextVar[Observer | None] = contextvars.ContextVar("painters_fit_observer", default=None)
+
+
+@contextlib.contextmanager
+def observed(observer: Observer) -> Iterator[None]:
+    """Inside, every fit loop calls observer(model, desc, steps done) after each step."""
+    token = _OBSERVER.set(observer)
+    try:
+        yield
+    finally:
+        _OBSERVER.reset(token)
+
+
 def fit(
     step: Callable[[int, B], dict[str, float]],
     examples: Examples[B],
@@ -130,16 +148,21 @@ def fit(
     desc: str,
     progress: bool = True,
     log_every: int = 10,
+    model: nn.Module | None = None,
 ) -> dict[str, list[float]]:
-    """Run `steps` training steps; return each loss averaged over every `log_every` steps."""
+    """Run `steps` training steps; return each loss averaged over every `log_every` steps. `model`
+    is what an observer (see `observed`) is shown after each step."""
     if steps < 1:
         raise ValueError(f"steps={steps}: train for at least one step")
     history: dict[str, list[float]] = {}
     window: dict[str, list[float]] = {}
     bar = tqdm(total=steps, desc=desc, disable=not progress, unit="step", dynamic_ncols=True, position=BAR_POSITION)
     source = batches(examples, batch_size, generator)
+    observer = _OBSERVER.get()
     for i in range(steps):
         losses = step(i, next(source))
+        if observer is not None and model is not None:
+            observer(model, desc, i + 1)
         for key, value in losses.items():
             window.setdefault(key, []).append(float(value))
         if (i + 1) % log_every == 0 or i + 1 == steps:

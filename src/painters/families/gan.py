@@ -52,6 +52,7 @@ class Config:
     betas: tuple[float, float] = (0.0, 0.9)  # no momentum: the target moves every step
     mismatch: float = 0.5  # weight of "real image, wrong caption" as a fake for D
     diversity: float = 0.1  # weight of the mode-seeking term (two z, one prompt, two pictures)
+    seek_pool: int = 1  # the term compares the pair's pictures pooled this much (1: pixel by pixel)
     r1: float = 1.0  # weight gamma of the R1 penalty on D's slope at real pictures ...
     r1_every: int = 4  # ... applied every this many steps, scaled up to match (lazy regularisation)
     ema: float = 0.999  # decay of the sampling copy of the generator
@@ -227,7 +228,7 @@ def sample_images(
 
 
 def network_passes(config: Config) -> int:
-    """One generator pass per picture."""
+    """Network calls in a row per picture: one generator call paints it."""
     return 1
 
 
@@ -297,7 +298,8 @@ def train(
         # pair apart: a painter that ignores z pays.
         D.requires_grad_(False)
         g_loss = generator_loss(D(fake, t_fake))
-        seek = mode_seeking_loss(fake[: n // 2], fake[n // 2 :], z[: n // 2], z[n // 2 :])
+        seen = F.avg_pool2d(fake, c.seek_pool) if c.seek_pool > 1 else fake  # pooled: layout, not speckle
+        seek = mode_seeking_loss(seen[: n // 2], seen[n // 2 :], z[: n // 2], z[n // 2 :])
         opt_g.zero_grad(set_to_none=True)
         (g_loss + c.diversity * seek).backward()
         opt_g.step()
@@ -308,6 +310,6 @@ def train(
 
     history = fit.fit(
         step, fit.Pictures(data, device), steps=c.steps, batch_size=c.batch, generator=generator,
-        desc="gan", progress=progress,
+        desc="gan", progress=progress, model=model,
     )  # fmt: skip
     return model, history

@@ -226,6 +226,6 @@ def train(
 
     history = fit.fit(
         step, fit.Pictures(data, device), steps=config.steps, batch_size=config.batch, generator=generator,
-        desc="judge", progress=progress,
+        desc="judge", progress=progress, model=model,
     )  # fmt: skip
     return model, history

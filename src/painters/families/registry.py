@@ -64,6 +64,27 @@ class Painter(Trainable, Protocol):
 
 
 @dataclass(frozen=True)
+class Phase:
+    """A stretch of a family's training whose steps all cost the same compute, for counting a
+    budget (training/budget.py): its name, the config field that sets its length, how many steps
+    of it the config's run takes, and the settings that make a short counting run all this phase.
+    A family with one kind of step needs none: its phase is `steps` (see `phases`)."""
+
+    name: str
+    field: str  # the config's field that sets how many steps this phase's loop runs
+    steps: int  # how many of those steps fall in this phase
+    counting: dict[str, Any] = dataclasses.field(default_factory=dict)  # settings for a count run
+    first: bool = True  # does a short run from the start spend its steps in this phase?
+
+
+def phases(family: str, config: Any) -> list[Phase]:
+    """The phases of a family's training, in order: its module's `phases(config)` if it has one,
+    else one phase of `config.steps` steps."""
+    own = getattr(module(family), "phases", None)
+    return list(own(config)) if callable(own) else [Phase("training", "steps", int(config.steps))]
+
+
+@dataclass(frozen=True)
 class Family:
     """One registry entry."""
 

@@ -3,7 +3,7 @@
 Pages never train. They load the committed checkpoints (registry.load_model, checked for
 staleness and corruption), ask for pictures through `paint` (kept in .cache/samples under a key
 made of everything that decides them, and checked on every read: see cache.py), measure each
-painter once per build with the whole-world protocol of metrics.py, and time things with
+painter once per build with the protocol of metrics.py, and time things with
 timing.py, the one way every time on the site is taken. The measurements themselves are kept
 in .cache/measurements under the same discipline, so a warm build reads four small files
 instead of judging every picture again.
@@ -66,7 +66,7 @@ def reference(scenes: Sequence[canvas.Scene], n: int, seed: int = metrics.REFERE
 
 @dataclass(frozen=True)
 class FamilyReport:
-    """One painter measured for the pages with the whole-world protocol."""
+    """One painter measured for the pages with the protocol of metrics.py."""
 
     family: str
     trained: metrics.Measurement
@@ -89,8 +89,7 @@ def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured
     code = files.code_hash(paths.PACKAGE_DIR / name for name in _PROTOCOL_CODE)
     request = json.dumps([*what, _weights_digest(judge.load_judge()), code, repr(metrics.groups())])
     key = hashlib.sha256(request.encode()).hexdigest()[:24]
-    size = len(metrics.MATCH_KEYS) + len(metrics.Measurement.__dataclass_fields__) - 1
-    shapes = dict.fromkeys(metrics.groups(), ((size,), "float64"))
+    shapes = dict.fromkeys(metrics.groups(), ((metrics.ARRAY_SIZE,), "float64"))
 
     def arrays() -> dict[str, np.ndarray]:
         return {group: m.as_array() for group, m in make().items()}
@@ -102,9 +101,9 @@ def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured
     return {group: metrics.Measurement.from_array(values) for group, values in kept.items()}
 
 
-def _painting(name: str) -> metrics.Painting:
+def _painting(name: str, options: dict[str, Any] | None = None) -> metrics.Painting:
     def painting(prompts: list[str], seed: int) -> np.ndarray:
-        return paint(name, prompts, len(prompts), seed)
+        return paint(name, prompts, len(prompts), seed, **(options or {}))
 
     return painting
 
@@ -125,18 +124,21 @@ def _weights_digest(model: torch.nn.Module) -> str:
 
 
 @functools.cache
-def _measure(name: str) -> FamilyReport:
-    painting = _painting(name)
+def _measure(name: str, options: str) -> FamilyReport:
+    painting = _painting(name, json.loads(options))
     _, manifest = loading.load_model(name)
     what = [name, manifest.weights_sha256, loading.sampler_code(registry.family_of(name))]
+    if options != "{}":
+        what.append(options)
     m = _kept_measurement(what, lambda: metrics.measure(painting, reals=reference))
     return FamilyReport(name, m["trained"], m["held_out"], loading.network_passes(name))
 
 
-def measure_family(name: str) -> FamilyReport:
-    """A committed painter on the whole world, measured once per build (pages share the result)."""
+def measure_family(name: str, **options: Any) -> FamilyReport:
+    """A committed painter on the protocol (metrics.py), measured once per build (pages share it);
+    with sampler options (e.g. guidance=1.0), the same painter sampled otherwise."""
     store.note_use(name)
-    return _measure(name)
+    return _measure(name, json.dumps(options, sort_keys=True))
 
 
 @functools.cache

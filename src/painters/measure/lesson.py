@@ -256,7 +256,7 @@ def disagreements(lesson: Iterable[Ratings], measured: Iterable[Ratings]) -> lis
 
 def measured_rows() -> list[Ratings]:
     """The committed painters on the lesson's axes, measured in this build (shared, cached):
-    each on the whole world (metrics.py), timed the one way the site times things."""
+    each on the protocol of metrics.py, timed the one way the site times things."""
     from painters.families import registry
     from painters.measure import gallery, timing
 

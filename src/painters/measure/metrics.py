@@ -1,10 +1,12 @@
 """Every measurement on the site, defined once, and the one protocol every painter is measured by.
 
-The protocol ("the whole world"): each painter paints every one of the 140 trained scenes and
-the 4 held-out ones, each asked for in varied wording (captions from the world's own caption
+The protocol: each painter paints every other trained scene (70 of the 140, fixed) and the 4
+held-out ones, each asked for in varied wording (captions from the world's own caption
 generator, a different one for every picture), and its pictures are compared with real renders
-of the same scenes on every metric below. The judge (judge.py) reads both. Real renders measured
-against other real renders give the ceiling: what "as good as the world itself" scores.
+of the same scenes on every metric below. The judge reads both. Real renders measured against
+other real renders give the ceiling: what "as good as the world itself" scores. Every number
+comes with its noise: a 90% interval from half-samples of the scenes (HALVES random halves; the
+spread of a half's value, shrunk by sqrt(2) to the whole's), so a page can tell a gap from noise.
 
 The metrics:
 - prompt match: the share of pictures whose object, colour, place and time the judge reads as
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -30,10 +32,12 @@ from painters import canvas
 from painters.core import cache
 from painters.measure import judge
 
-#: Pictures per scene (trained scenes; the four held-out ones get HELD_OUT_SAMPLES each, so that
-#: their prompt match rests on more than 16 pictures).
-SAMPLES_PER_SCENE = 16
-HELD_OUT_SAMPLES = 64
+#: Pictures per scene: every other trained scene gets SAMPLES_PER_SCENE, the four held-out ones
+#: HELD_OUT_SAMPLES each, so that their prompt match rests on more than a few pictures.
+SAMPLES_PER_SCENE = 8
+HELD_OUT_SAMPLES = 32
+HALVES = 100  # random halves of the scenes behind each interval
+INTERVAL = 1.645  # a 90% interval: estimate +- 1.645 standard deviations
 PAINT_CHUNK = 256  # pictures asked of a painter in one call
 REFERENCE_SEED = 30_000  # real renders measured against
 SECOND_REFERENCE_SEED = 40_000  # other real renders, for the real-vs-real ceiling
@@ -140,7 +144,7 @@ def paint_all(paint: Painting, prompts: Sequence[str]) -> np.ndarray:
 
 @dataclass
 class Measurement:
-    """A set of pictures against real renders of the same scenes."""
+    """A set of pictures against real renders of the same scenes, each number with its interval."""
 
     prompt_match: dict[str, float]  # per attribute and "all four"
     sharpness_ratio: float  # painter / real; 1 is as crisp as the world itself
@@ -153,59 +157,111 @@ class Measurement:
     frechet: float  # Frechet distance in the judge's feature space
     scenes: int
     pictures: int
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 90%, by INTERVAL_KEYS
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+
+    def value(self, key: str) -> float:
+        """A number by its interval key: 'all four' and the attributes are prompt match."""
+        return float(self.prompt_match[key] if key in self.prompt_match else getattr(self, key))
+
+    def interval(self, key: str) -> tuple[float, float]:
+        return self.intervals[key]
 
     def as_array(self) -> np.ndarray:
-        """Every number in a fixed order (prompt match by MATCH_KEYS, then the other fields), for
-        keeping in the cache; `from_array` gives the same Measurement back."""
+        """Every number in a fixed order (prompt match by MATCH_KEYS, the other fields, then each
+        interval by INTERVAL_KEYS), for keeping in the cache; `from_array` gives it back."""
         rest = [float(getattr(self, name)) for name in _NUMBERS]
-        return np.array([self.prompt_match[k] for k in MATCH_KEYS] + rest, dtype=np.float64)
+        bounds = [b for key in INTERVAL_KEYS for b in self.intervals[key]]
+        return np.array([self.prompt_match[k] for k in MATCH_KEYS] + rest + bounds, dtype=np.float64)
 
     @classmethod
     def from_array(cls, values: np.ndarray) -> Measurement:
-        match = dict(zip(MATCH_KEYS, map(float, values[: len(MATCH_KEYS)]), strict=True))
-        rest = dict(zip(_NUMBERS, map(float, values[len(MATCH_KEYS) :]), strict=True))
-        return cls(match, **{k: int(v) if k in ("scenes", "pictures") else v for k, v in rest.items()})  # type: ignore[arg-type]
+        m, r = len(MATCH_KEYS), len(MATCH_KEYS) + len(_NUMBERS)
+        match = dict(zip(MATCH_KEYS, map(float, values[:m]), strict=True))
+        rest = dict(zip(_NUMBERS, map(float, values[m:r]), strict=True))
+        bounds = values[r:].reshape(-1, 2)
+        intervals = {key: (float(lo), float(hi)) for key, (lo, hi) in zip(INTERVAL_KEYS, bounds, strict=True)}
+        numbers = {k: int(v) if k in ("scenes", "pictures") else v for k, v in rest.items()}
+        return cls(match, **numbers, intervals=intervals)  # type: ignore[arg-type]
 
 
 MATCH_KEYS = (*canvas.ATTRIBUTES, "all four")  # prompt_match's keys, in order
-_NUMBERS = tuple(name for name in Measurement.__dataclass_fields__ if name != "prompt_match")
+_NUMBERS = tuple(name for name in Measurement.__dataclass_fields__ if name not in ("prompt_match", "intervals"))
+#: The numbers that get an interval.
+INTERVAL_KEYS = (
+    "all four", "sharpness_ratio", "pixel_diversity_ratio", "feature_diversity_ratio", "layout_diversity_ratio",
+    "layout_coverage", "precision", "recall", "frechet",
+)  # fmt: skip
+ARRAY_SIZE = len(MATCH_KEYS) + len(_NUMBERS) + 2 * len(INTERVAL_KEYS)
 
 
 def compare(fakes: np.ndarray, reals: np.ndarray, scenes: Sequence[canvas.Scene]) -> Measurement:
     """Every metric of pictures against real renders, both laid out scene after scene with the
-    same number per scene."""
+    same number per scene, each with its 90% interval (from random halves of the scenes)."""
     if len(fakes) != len(reals) or len(fakes) % len(scenes):
         raise ValueError(f"{len(fakes)} pictures and {len(reals)} renders for {len(scenes)} scenes")
     n = len(fakes) // len(scenes)
     fr, rr = judge.read(fakes), judge.read(reals)
-    matches = [prompt_match(fakes[i * n : (i + 1) * n], s, scene_readings(fr, i, n)) for i, s in enumerate(scenes)]
-
-    def per_scene_ratio(fake: np.ndarray, real: np.ndarray, measure: Callable[[np.ndarray], float]) -> float:
-        return float(np.mean([measure(fake[i * n : (i + 1) * n]) / measure(real[i * n : (i + 1) * n])
-                              for i in range(len(scenes))]))  # fmt: skip
-
-    precision, recall = precision_recall(rr.features, fr.features)
-    layout_cover = np.mean(
+    match = np.array(
         [
-            coverage(rr.layout_scores[i * n : (i + 1) * n], fr.layout_scores[i * n : (i + 1) * n])
-            for i in range(len(scenes))
+            [prompt_match(fakes[i * n : (i + 1) * n], s, scene_readings(fr, i, n))[k] for k in MATCH_KEYS]
+            for i, s in enumerate(scenes)
         ]
-    )
+    )  # fmt: skip  (scenes, len(MATCH_KEYS))
+
+    def per_scene(values: np.ndarray, measure: Callable[[np.ndarray], float]) -> np.ndarray:
+        return np.array([measure(values[i * n : (i + 1) * n]) for i in range(len(scenes))])
+
+    sharp_fake, sharp_real = per_scene(fakes, sharpness), per_scene(reals, sharpness)  # each a mean over n
+    ratios = {
+        "pixel_diversity_ratio": per_scene(fakes, pixel_diversity) / per_scene(reals, pixel_diversity),
+        "feature_diversity_ratio": per_scene(fr.features, mean_pairwise_distance)
+        / per_scene(rr.features, mean_pairwise_distance),
+        "layout_diversity_ratio": per_scene(fr.layout_scores, mean_pairwise_distance)
+        / per_scene(rr.layout_scores, mean_pairwise_distance),
+    }
+    cover = np.array(
+        [coverage(rr.layout_scores[i * n : (i + 1) * n], fr.layout_scores[i * n : (i + 1) * n])
+         for i in range(len(scenes))]
+    )  # fmt: skip
+
+    def summary(chosen: np.ndarray) -> dict[str, float]:
+        rows = (chosen[:, None] * n + np.arange(n)).ravel()  # the pictures of the chosen scenes
+        precision, recall = precision_recall(rr.features[rows], fr.features[rows])
+        return {
+            **dict(zip(MATCH_KEYS, match[chosen].mean(0), strict=True)),
+            "sharpness_ratio": float(sharp_fake[chosen].mean() / sharp_real[chosen].mean()),
+            **{k: float(v[chosen].mean()) for k, v in ratios.items()},
+            "layout_coverage": float(cover[chosen].mean()),
+            "precision": precision,
+            "recall": recall,
+            "frechet": frechet_distance(rr.features[rows], fr.features[rows]),
+        }
+
+    every = np.arange(len(scenes))
+    whole = summary(every)
+    intervals = {key: (whole[key], whole[key]) for key in INTERVAL_KEYS}
+    if len(scenes) >= 4:
+        rng = np.random.default_rng(0)
+        halves = [summary(np.sort(rng.permutation(every)[: len(scenes) // 2])) for _ in range(HALVES)]
+        for key in INTERVAL_KEYS:
+            spread = INTERVAL * float(np.std([h[key] for h in halves])) / np.sqrt(2)
+            intervals[key] = (whole[key] - spread, whole[key] + spread)
     return Measurement(
-        prompt_match={k: float(np.mean([m[k] for m in matches])) for k in matches[0]},
-        sharpness_ratio=sharpness(fakes) / sharpness(reals),
-        pixel_diversity_ratio=per_scene_ratio(fakes, reals, pixel_diversity),
-        feature_diversity_ratio=per_scene_ratio(fr.features, rr.features, mean_pairwise_distance),
-        layout_diversity_ratio=per_scene_ratio(fr.layout_scores, rr.layout_scores, mean_pairwise_distance),
-        layout_coverage=float(layout_cover),
-        precision=precision,
-        recall=recall,
-        frechet=frechet_distance(rr.features, fr.features),
+        prompt_match={k: whole[k] for k in MATCH_KEYS},
+        sharpness_ratio=whole["sharpness_ratio"],
+        pixel_diversity_ratio=whole["pixel_diversity_ratio"],
+        feature_diversity_ratio=whole["feature_diversity_ratio"],
+        layout_diversity_ratio=whole["layout_diversity_ratio"],
+        layout_coverage=whole["layout_coverage"],
+        precision=whole["precision"],
+        recall=whole["recall"],
+        frechet=whole["frechet"],
         scenes=len(scenes),
         pictures=len(fakes),
+        intervals=intervals,
     )
 
 
@@ -222,15 +278,30 @@ def scene_readings(r: judge.Readings, i: int, n: int) -> judge.Readings:
     )
 
 
+#: The trained scenes the protocol measures: every other one, a fixed half of the 140.
+MEASURED_SCENES: tuple[canvas.Scene, ...] = canvas.TRAIN_SCENES[::2]
+
+
 def groups() -> dict[str, tuple[tuple[canvas.Scene, ...], int]]:
     """The protocol's two groups of scenes and how many pictures each scene gets."""
-    return {"trained": (canvas.TRAIN_SCENES, SAMPLES_PER_SCENE), "held_out": (canvas.HELD_OUT, HELD_OUT_SAMPLES)}
+    return {"trained": (MEASURED_SCENES, SAMPLES_PER_SCENE), "held_out": (canvas.HELD_OUT, HELD_OUT_SAMPLES)}
+
+
+def protocol() -> dict[str, object]:
+    """The protocol in words and numbers, for a curve file or a page to declare."""
+    return {
+        "groups": {g: {"scenes": len(s), "pictures_per_scene": n} for g, (s, n) in groups().items()},
+        "trained_scenes": "every other trained scene (canvas.TRAIN_SCENES[::2])",
+        "captions": "varied wording, metrics.captions with seed 0",
+        "reference_seed": REFERENCE_SEED,
+        "interval": f"90%: estimate +- {INTERVAL} x the spread over {HALVES} random halves of the scenes / sqrt(2)",
+    }
 
 
 def measure(
     paint: Painting, reals: Callable[[Sequence[canvas.Scene], int], np.ndarray] = reference
 ) -> dict[str, Measurement]:
-    """A painter on the whole world: {"trained": ..., "held_out": ...}."""
+    """A painter on the protocol: {"trained": ..., "held_out": ...}."""
     out = {}
     for group, (scenes, n) in groups().items():
         out[group] = compare(paint_all(paint, captions(scenes, n)), reals(scenes, n), scenes)

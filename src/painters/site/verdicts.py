@@ -24,9 +24,16 @@ def render(key: str) -> str:
         f'<div class="admonition {"success" if v.holds else "warning"} painters-claim" data-claim="{claim.key}" '
         f'data-verdict="{word(v.holds)}">'
         f'<p class="admonition-title">The lesson says: {html.escape(claim.lesson)}</p>'
-        f"<p><strong>We measured</strong> {v.measured}.</p>"
-        f"<p><strong>Our measurement {word(v.holds)}</strong>, because {v.because}.</p></div>"
+        f"<p><strong>We measured</strong> {v.measured}, every painter at the same training compute.</p>"
+        f"<p><strong>Our measurement {word(v.holds)}</strong>, because {v.because}.</p>" + _trend(v.trend) + "</div>"
     )
+
+
+def _trend(text: str) -> str:
+    """The trend line under a verdict: how its deciding number moved as compute doubled."""
+    if not text:
+        return ""
+    return f'<p class="painters-trend"><strong>Over the last two doublings of compute</strong>, {text}.</p>'
 
 
 def table() -> str:
@@ -36,8 +43,9 @@ def table() -> str:
         v = verdict(claim.key)
         page = f'<a href="../{claim.family}/">{html.escape(registry.get(claim.family).label)}</a>'
         rows.append((figures.Html(page), claim.lesson, figures.Html(f"<strong>{word(v.holds)}</strong>"),
-                     figures.Html(v.because)))  # fmt: skip
-    return figures.table(rows, ["chapter", "the lesson says", "we measured: it", "because"])
+                     figures.Html(v.because), figures.Html(v.trend or "&mdash;")))  # fmt: skip
+    header = ["chapter", "the lesson says", "we measured: it", "because", "last two doublings of compute"]
+    return figures.table(rows, header)
 
 
 #: Which claim explains which of the comparison table's ratings (family label, axis).
