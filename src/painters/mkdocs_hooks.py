@@ -340,10 +340,12 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
 
 
 def on_post_build(config: Any) -> None:
-    """The in-page painters: the ONNX runtime, the models and the prompt rules into the site."""
+    """The in-page painters: the ONNX runtime, the models and the prompt rules into the site;
+    and TensorFlow.js for the ring experiment on the GAN page."""
     from painters import export
 
     export.copy_into_site(config["site_dir"])
+    export.copy_tfjs_into_site(config["site_dir"])
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
