@@ -11,6 +11,7 @@ run under Node on TF.js's WebAssembly backend as in the page, against src/painte
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
@@ -100,6 +101,68 @@ def test_the_browsers_trainer_takes_torchs_steps(steps, r1):
         distance = getattr(np.abs(np.array(ours["samples"]).reshape(-1, 2) - theirs), statistic)()
         where = f"seed {seed}, {steps} steps, r1={r1}"
         assert distance <= tolerance, f"{where}: {statistic} distance {distance:.1e} from torch's points"
+
+
+# --- the browser's own randomness, and its coverage rule -----------------------------------------
+
+
+def test_the_browsers_seeded_start_and_batches_are_drawn_as_ring_pys():
+    """What a seed gives the browser's trainer: PyTorch's default Linear init (uniform within
+    1/sqrt(fan_in), weights and biases), z ~ N(0, 1), real points a uniformly chosen blob plus
+    N(0, std^2) noise. Checked as distributions (another generator than torch's); the same seed
+    twice gives the same draws."""
+    setting = ring.Setting()
+    out = _node({"draws": {"seed": 7, "batches": 40}})
+    assert out == _node({"draws": {"seed": 7, "batches": 40}})
+    for net, widths in (
+        ("G", (setting.z_dim, setting.width, setting.width, 2)),
+        ("D", (2, setting.width, setting.width, 1)),
+    ):
+        for layer, (fan_in, fan_out) in zip(out["init"][net], itertools.pairwise(widths), strict=True):
+            w, b = np.array(layer["w"]), np.array(layer["b"])
+            assert w.shape == (fan_in * fan_out,), net
+            assert b.shape == (fan_out,), net
+            bound = 1 / math.sqrt(fan_in)
+            both = np.concatenate([w, b])
+            assert np.abs(both).max() <= bound, net
+            if both.size >= 1000:  # a uniform's std is bound / sqrt(3), its estimate's relative error 0.45 / sqrt(n)
+                assert abs(both.std() / (bound / math.sqrt(3)) - 1) < 4 * 0.45 / math.sqrt(both.size), net
+    z = np.concatenate([out["fixedZ"], *(batch["z"] for batch in out["batches"])])
+    assert abs(z.mean()) < 4 / math.sqrt(z.size)
+    assert abs(z.std() - 1) < 4 / math.sqrt(2 * z.size)
+    real = np.concatenate([batch["real"] for batch in out["batches"]]).reshape(-1, 2)
+    distance = np.linalg.norm(real[:, None] - ring.centres()[None], axis=-1)
+    nearest, offset = distance.argmin(1), real - ring.centres()[distance.argmin(1)]
+    counts = np.bincount(nearest, minlength=ring.MODES)
+    expected = len(real) / ring.MODES
+    chi2 = ((counts - expected) ** 2 / expected).sum()
+    assert chi2 < 24.3, counts  # chi-squared, 7 degrees of freedom: p = 0.001
+    assert abs(offset.std() / setting.std - 1) < 4 / math.sqrt(2 * offset.size)
+    assert abs(offset.mean()) < 4 * setting.std / math.sqrt(offset.size)
+
+
+def test_the_browsers_coverage_rule_is_ring_pys():
+    """modeShares and coveredBlobs against ring.mode_shares and ring.covered: on runs' real
+    points (collapsed, covering, never settled) and on points scattered around the circles'
+    edges, where the rule decides."""
+    rng = np.random.default_rng(0)
+    std = ring.Setting().std
+    centre = ring.centres()[rng.integers(ring.MODES, size=4096)]
+    angle = rng.uniform(0, 2 * np.pi, 4096)
+    edge = centre + (3 * std + rng.normal(0, std / 10, 4096))[:, None] * np.stack([np.cos(angle), np.sin(angle)], 1)
+    sets = [
+        edge.astype(np.float32),
+        rng.normal(0, 2, (1024, 2)).astype(np.float32),
+        ring.centres()[np.r_[np.zeros(1000, int), np.ones(24, int)]].astype(
+            np.float32
+        )  # 24 points: under a quarter share
+        + rng.normal(0, std, (1024, 2)).astype(np.float32),
+    ]
+    for points in sets:
+        out = _node({"shares": {"points": points.flatten().tolist(), "std": std}})
+        shares = ring.mode_shares(points, std)
+        np.testing.assert_allclose(out["shares"], shares, atol=1e-12)
+        assert len(out["covered"]) == ring.covered(points, std)
 
 
 # --- in distribution ---------------------------------------------------------------------------

@@ -3,13 +3,17 @@
 //   {"replays": [{"r1", "init", "fixedZ", "batches": [{"real", "z"}], "setting": {...} (optional)}]}
 //       torch's starting weights, fixed z and batches: -> {"replays": [{"samples": [x, y, ...]
 //       after the last batch, "losses": [[d, g] per step]}]}
+//   {"draws": {"seed", "batches": n}}
+//       a seeded run's own starting weights, fixed z and first n batches, untrained
+//   {"shares": {"points": [x, y, ...], "std"}}
+//       the coverage rule on given points: -> {"shares": [...], "covered": [...]}
 //   {"seeds": [...], "r1": gamma, "steps": n}
 //       a run of its own per seed, seeded here: -> {"runs": [{"seed", "coverage", "covered",
 //       "onBlob", "seconds"}]}
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { RingRun, SETTING } from '../../docs/assets/painter/ring-train.js';
+import { RingRun, SETTING, coveredBlobs, modeShares } from '../../docs/assets/painter/ring-train.js';
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 await tf.setBackend('wasm');
@@ -27,6 +31,17 @@ if (job.replays) {
     return { samples, losses };
   });
   result = { replays };
+} else if (job.draws) {
+  const run = new RingRun(tf, { seed: job.draws.seed });
+  const fixedZ = Array.from(run.fixedZ.dataSync());
+  const batches = Array.from({ length: job.draws.batches }, () => {
+    const { real, z } = run.batch();
+    return { real: Array.from(real), z: Array.from(z) };
+  });
+  result = { init: run.weights(), fixedZ, batches };
+} else if (job.shares) {
+  const shares = modeShares(Float32Array.from(job.shares.points), job.shares.std);
+  result = { shares: Array.from(shares), covered: coveredBlobs(shares) };
 } else {
   const runs = [];
   for (const seed of job.seeds) {

@@ -160,10 +160,10 @@ export class RingRun {
     const masks = [];
     let h = x;
     layers.forEach(({ w, b }, i) => {
-      h = tf.add(mm(tf, h, w), b);
-      if (i < layers.length - 1) {
-        masks.push(tf.step(h)); // 1 where h > 0, else 0: where the ReLU passes gradients
-        h = tf.relu(h);
+      const hidden = i < layers.length - 1;
+      h = tf.fused.matMul({ a: h, b: w, bias: b, activation: hidden ? 'relu' : 'linear' }); // relu(h w + b) in one kernel
+      if (hidden) {
+        masks.push(tf.step(h)); // 1 where the ReLU let its input through (relu(t) > 0 just when t > 0), else 0
         inputs.push(h);
       }
     });
@@ -271,6 +271,19 @@ export class RingRun {
     const shares = modeShares(points, this.setting.std);
     const covered = coveredBlobs(shares);
     return { points, shares, covered, coverage: covered.length, onBlob: shares.reduce((s, x) => s + x, 0) };
+  }
+
+  // The weights now, as initialWeights() gives them: {G: [{w, b}], D: [...]} (for the tests).
+  weights() {
+    const out = {};
+    for (const net of ['G', 'D']) {
+      const flat = this.flat[net].dataSync();
+      out[net] = this.layout[net].map(({ w: [wo, rows, cols], b: [bo, n] }) => ({
+        w: Array.from(flat.subarray(wo, wo + rows * cols)),
+        b: Array.from(flat.subarray(bo, bo + n)),
+      }));
+    }
+    return out;
   }
 
   dispose() {

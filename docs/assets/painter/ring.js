@@ -161,6 +161,7 @@ export function mount(widget, base) {
   const resetButton = form.querySelector('.ring-reset');
   const error = widget.querySelector('.ring-error');
   const status = widget.querySelector('.ring-status');
+  const progress = widget.querySelector('.ring-progress');
   const holder = widget.querySelector('.ring-panels');
   const idleText = status.textContent;
   let workers = [];
@@ -190,6 +191,7 @@ export function mount(widget, base) {
     stopWorkers();
     const at = Math.min(...panels.map((p) => Number(p.step.dataset.step)));
     status.textContent = `Stopped at step ${at.toLocaleString('en')}. Press Train to start again, or Reset.`;
+    progress.textContent = '';
     for (const p of panels) p.figure.dataset.state = 'stopped';
     setState('stopped');
     trainButton.focus();
@@ -201,6 +203,7 @@ export function mount(widget, base) {
     panels = [];
     error.textContent = '';
     status.textContent = idleText;
+    progress.textContent = '';
     setState('idle');
     trainButton.focus();
   });
@@ -247,12 +250,10 @@ export function mount(widget, base) {
       return;
     }
     if (mine !== session) return;
-    const loadText = `TensorFlow.js: ${kilobytes(loaded.bytes)} fetched in ${seconds(loaded.ms)}`;
     widget.dataset.fetched = String(loaded.bytes);
-    status.textContent = `${loadText}. Starting both runs…`;
+    status.textContent = `TensorFlow.js loaded (${kilobytes(loaded.bytes)} in ${seconds(loaded.ms)}). Training both runs, ${total.toLocaleString('en')} steps each…`;
     const started = { at: 0 };
     const finished = new Map();
-    const reported = { tenth: -1 };
     workers = RUNS.map((run, k) => {
       const worker = new Worker(new URL('ring-worker.js', base), { type: 'module' });
       worker.onmessage = ({ data }) => {
@@ -266,14 +267,11 @@ export function mount(widget, base) {
         } else if (data.type === 'progress') {
           panel.figure.dataset.state = 'training';
           panel.show(data.step, total, data.points, data.covered);
+          // The progress line (not announced: the status line says when it starts and ends).
           const slowest = Math.min(...panels.map((p) => Number(p.step.dataset.step)));
-          const tenth = Math.floor((10 * slowest) / total);
-          if (tenth > reported.tenth && slowest < total) {
-            reported.tenth = tenth;
-            const elapsed = performance.now() - started.at;
-            const left = slowest > 0 ? ` About ${seconds((elapsed / slowest) * (total - slowest))} left.` : '';
-            status.textContent = `${loadText}. Training both runs: step ${slowest.toLocaleString('en')} of ${total.toLocaleString('en')}.${left}`;
-          }
+          const elapsed = performance.now() - started.at;
+          const left = slowest > 0 && slowest < total ? `, about ${seconds((elapsed / slowest) * (total - slowest))} to go` : '';
+          progress.textContent = `${seconds(elapsed)} so far${left}.`;
         } else if (data.type === 'done') {
           panel.figure.dataset.state = 'done';
           finished.set(run.key, { steps: data.step, covered: panel.covered });
@@ -281,9 +279,10 @@ export function mount(widget, base) {
             const ms = performance.now() - started.at;
             stopWorkers();
             const [plain, fixed] = RUNS.map((r) => finished.get(r.key).covered.length);
+            progress.textContent = '';
             status.textContent =
-              `Done: ${total.toLocaleString('en')} steps for each run in ${seconds(ms)}, here in this browser ` +
-              `(${seconds(performance.now() - pressed)} from the press of Train, loading included). ` +
+              `Done: ${total.toLocaleString('en')} steps for each run took ${seconds(ms)} here, in this browser ` +
+              `(${seconds(performance.now() - pressed)} from the press of Train, fetching TensorFlow.js included). ` +
               `Seed ${seed}: the plain GAN covers ${plain} of ${MODES} blobs, the GAN with R1 covers ${fixed}.`;
             setState('done');
             widget.dispatchEvent(new CustomEvent('ring:done', { detail: { seed, steps: total, ms, bytes: loaded.bytes, runs: Object.fromEntries(finished) } }));
@@ -292,6 +291,7 @@ export function mount(widget, base) {
           stopWorkers();
           panel.figure.dataset.state = 'error';
           status.textContent = `The ${run.title} run stopped with an error: ${data.message}`;
+          progress.textContent = '';
           setState('error');
         }
       };
