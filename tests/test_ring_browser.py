@@ -46,6 +46,31 @@ def _node(job: dict[str, Any]) -> dict[str, Any]:
     return json.loads(out.stdout)
 
 
+def test_the_browsers_trainer_is_set_up_as_ring_py(monkeypatch):
+    """The numbers the browser's trainer keeps (ring-train.js) are ring.py's, its Adam's read off
+    the optimisers ring.train_many makes."""
+    adams = []
+    make = torch.optim.Adam
+
+    def spy(*args: Any, **kwargs: Any) -> torch.optim.Adam:
+        adams.append(make(*args, **kwargs))
+        return adams[-1]
+
+    monkeypatch.setattr(torch.optim, "Adam", spy)
+    run = ring.train(ring.Setting(steps=1), 0)
+    setting = ring.Setting()
+    ours = _node({"constants": True})
+    expected = (ring.MODES, ring.RADIUS, ring.R1, len(run.samples))
+    assert (ours["MODES"], ours["RADIUS"], ours["R1"], ours["SAMPLES"]) == expected
+    for adam in adams:
+        d = adam.defaults
+        assert (ours["SETTING"]["beta1"], ours["SETTING"]["beta2"], ours["SETTING"]["eps"]) == (*d["betas"], d["eps"])
+        assert ours["SETTING"]["lr"] == d["lr"]
+    mine = {"std": setting.std, "steps": setting.steps, "batch": setting.batch, "lr": setting.lr,
+            "zDim": setting.z_dim, "width": setting.width}  # fmt: skip
+    assert {k: ours["SETTING"][k] for k in mine} == mine
+
+
 # --- step by step ------------------------------------------------------------------------------
 
 
@@ -172,9 +197,25 @@ SEEDS = tuple(range(int(os.environ.get("PAINTERS_RING_SEEDS", "6"))))
 STEPS = int(os.environ.get("PAINTERS_RING_STEPS", str(ring.Setting().steps)))
 
 
-def _browser_coverage(r1: float) -> list[int]:
-    runs = _node({"seeds": list(SEEDS), "r1": r1, "steps": STEPS})["runs"]
-    return [run["coverage"] for run in runs]
+def _browser_coverage() -> dict[str, list[int]]:
+    """Every seed's coverage from the browser's trainer, plain and R1 in two Node processes at
+    once (two cores where there are two; a run is single-threaded)."""
+    jobs = {"plain": 0.0, "R1": ring.R1}
+    script = str(ROOT / "tests" / "js" / "ring.mjs")
+    procs = {}
+    for name, r1 in jobs.items():
+        procs[name] = subprocess.Popen(
+            ["node", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        assert procs[name].stdin is not None
+        procs[name].stdin.write(json.dumps({"seeds": list(SEEDS), "r1": r1, "steps": STEPS}))
+        procs[name].stdin.close()
+    out = {}
+    for name, proc in procs.items():
+        stdout, stderr = proc.communicate()  # stdin is written and closed: this reads both pipes
+        assert proc.returncode == 0, stderr[-3000:]
+        out[name] = [run["coverage"] for run in json.loads(stdout)["runs"]]
+    return out
 
 
 def _python_coverage(r1: float) -> list[int]:
@@ -194,7 +235,7 @@ def _within_spread(ours: list[int], theirs: list[int]) -> tuple[bool, float]:
 
 
 def test_the_browsers_runs_cover_the_ring_as_pythons_do():
-    browser = {name: _browser_coverage(r1) for name, r1 in (("plain", 0.0), ("R1", ring.R1))}
+    browser = _browser_coverage()
     python = {name: _python_coverage(r1) for name, r1 in (("plain", 0.0), ("R1", ring.R1))}
     report = f"blobs covered, seeds {SEEDS[0]} to {SEEDS[-1]}, {STEPS} steps: browser {browser}, python {python}"
     for name in browser:

@@ -3,6 +3,8 @@
 //   {"replays": [{"r1", "init", "fixedZ", "batches": [{"real", "z"}], "setting": {...} (optional)}]}
 //       torch's starting weights, fixed z and batches: -> {"replays": [{"samples": [x, y, ...]
 //       after the last batch, "losses": [[d, g] per step]}]}
+//   {"constants": true}
+//       the trainer's settings: -> {"MODES", "RADIUS", "R1", "SAMPLES", "SETTING"}
 //   {"draws": {"seed", "batches": n}}
 //       a seeded run's own starting weights, fixed z and first n batches, untrained
 //   {"shares": {"points": [x, y, ...], "std"}}
@@ -13,13 +15,15 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-wasm';
-import { RingRun, SETTING, coveredBlobs, modeShares } from '../../docs/assets/painter/ring-train.js';
+import { MODES, R1, RADIUS, RingRun, SAMPLES, SETTING, coveredBlobs, modeShares } from '../../docs/assets/painter/ring-train.js';
 
 tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
 await tf.setBackend('wasm');
 const job = JSON.parse(readFileSync(0, 'utf8'));
 let result;
-if (job.replays) {
+if (job.constants) {
+  result = { MODES, RADIUS, R1, SAMPLES, SETTING };
+} else if (job.replays) {
   const replays = job.replays.map(({ r1, init, fixedZ, batches, setting = {} }) => {
     const run = new RingRun(tf, { r1, init, fixedZ: Float32Array.from(fixedZ), setting: { ...SETTING, ...setting } });
     const losses = batches.map((b) => {
