@@ -17,6 +17,7 @@ import math
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -200,21 +201,24 @@ STEPS = int(os.environ.get("PAINTERS_RING_STEPS", str(ring.Setting().steps)))
 def _browser_coverage() -> dict[str, list[int]]:
     """Every seed's coverage from the browser's trainer, plain and R1 in two Node processes at
     once (two cores where there are two; a run is single-threaded)."""
-    jobs = {"plain": 0.0, "R1": ring.R1}
     script = str(ROOT / "tests" / "js" / "ring.mjs")
-    procs = {}
-    for name, r1 in jobs.items():
-        procs[name] = subprocess.Popen(
-            ["node", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-        )
-        assert procs[name].stdin is not None
-        procs[name].stdin.write(json.dumps({"seeds": list(SEEDS), "r1": r1, "steps": STEPS}))
-        procs[name].stdin.close()
-    out = {}
-    for name, proc in procs.items():
-        stdout, stderr = proc.communicate()  # stdin is written and closed: this reads both pipes
-        assert proc.returncode == 0, stderr[-3000:]
-        out[name] = [run["coverage"] for run in json.loads(stdout)["runs"]]
+    jobs = {
+        name: json.dumps({"seeds": list(SEEDS), "r1": r1, "steps": STEPS})
+        for name, r1 in (("plain", 0.0), ("R1", ring.R1))
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        procs = {}
+        for name, job in jobs.items():
+            (Path(folder) / f"{name}.json").write_text(job)
+            with (Path(folder) / f"{name}.json").open() as stdin:
+                procs[name] = subprocess.Popen(
+                    ["node", script], stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+        out = {}
+        for name, proc in procs.items():
+            stdout, stderr = proc.communicate()
+            assert proc.returncode == 0, stderr[-3000:]
+            out[name] = [run["coverage"] for run in json.loads(stdout)["runs"]]
     return out
 
 
@@ -238,6 +242,7 @@ def test_the_browsers_runs_cover_the_ring_as_pythons_do():
     browser = _browser_coverage()
     python = {name: _python_coverage(r1) for name, r1 in (("plain", 0.0), ("R1", ring.R1))}
     report = f"blobs covered, seeds {SEEDS[0]} to {SEEDS[-1]}, {STEPS} steps: browser {browser}, python {python}"
+    print(report)  # shown with pytest -s or -rP
     for name in browser:
         close, allowed = _within_spread(browser[name], python[name])
         assert close, f"{name}: mean coverage differs by more than {allowed:.2f}; {report}"
