@@ -124,9 +124,12 @@ def test_a_full_run_at_1280_px_by_keyboard(tab):
         f"{STATE} === 'training' && document.querySelector('.ring-step')?.dataset.step > 400", timeout=300_000
     )
     _shot(page, "desktop-light-during")
+    # Train, pressed and disabled, handed the keyboard's focus to Stop.
+    assert page.evaluate("document.activeElement.className").endswith("ring-stop")
     page.wait_for_function(f"['done', 'error'].includes({STATE})", timeout=600_000)
     _shot(page, "desktop-light-after")
     assert page.evaluate(STATE) == "done", page.locator(".ring-status").inner_text()
+    assert page.evaluate("document.activeElement.textContent") == "Train"  # Stop, disabled, handed it back
     panels = _panels(page)
     status = page.locator("#ring-widget .ring-status").inner_text()
     seen = page.evaluate("window.ringSeen")
