@@ -170,13 +170,14 @@ export function mount(widget, base) {
 
   const setState = (state) => {
     widget.dataset.state = state;
+    const focused = document.activeElement; // read before disabling it drops the focus
     const busy = state === 'loading' || state === 'training';
     trainButton.disabled = busy;
     stopButton.disabled = !busy;
     resetButton.disabled = state === 'idle';
     // A button that held the keyboard's focus and is now disabled (Train once pressed, Stop at
     // the end) hands it on, so the next Tab starts from here, not from the top of the page.
-    if (document.activeElement && document.activeElement.disabled) (busy ? stopButton : trainButton).focus();
+    if (focused && focused.disabled) (busy ? stopButton : trainButton).focus();
   };
 
   const stopWorkers = () => {
