@@ -243,7 +243,8 @@ export function mount(widget, base) {
     panels.forEach((p) => p.draw());
     setState('loading');
     const pressed = performance.now();
-    status.textContent = 'Loading TensorFlow.js…';
+    const fresh = !tfjs; // this press fetches TF.js (a later one reuses it)
+    status.textContent = fresh ? 'Loading TensorFlow.js…' : 'Starting…';
     let loaded;
     try {
       loaded = await loadTfjs(base);
@@ -255,7 +256,8 @@ export function mount(widget, base) {
     }
     if (mine !== session) return;
     widget.dataset.fetched = String(loaded.bytes);
-    status.textContent = `TensorFlow.js loaded (${kilobytes(loaded.bytes)} in ${seconds(loaded.ms)}). Training both runs, ${total.toLocaleString('en')} steps each…`;
+    const fetched = fresh ? `TensorFlow.js loaded (${kilobytes(loaded.bytes)} in ${seconds(loaded.ms)}). ` : '';
+    status.textContent = `${fetched}Training both runs, ${total.toLocaleString('en')} steps each…`;
     const started = { at: 0 };
     const finished = new Map();
     workers = RUNS.map((run, k) => {
@@ -284,9 +286,10 @@ export function mount(widget, base) {
             stopWorkers();
             const [plain, fixed] = RUNS.map((r) => finished.get(r.key).covered.length);
             progress.textContent = '';
+            const startup = started.at - pressed;
+            const before = startup >= 500 ? `, after ${seconds(startup)} to ${fresh ? 'fetch TensorFlow.js and ' : ''}start` : '';
             status.textContent =
-              `Done: ${total.toLocaleString('en')} steps for each run took ${seconds(ms)} here, in this browser ` +
-              `(${seconds(performance.now() - pressed)} from the press of Train, fetching TensorFlow.js included). ` +
+              `Done: ${total.toLocaleString('en')} steps for each run took ${seconds(ms)} here, in this browser${before}. ` +
               `Seed ${seed}: the plain GAN covers ${plain} of ${MODES} blobs, the GAN with R1 covers ${fixed}.`;
             setState('done');
             widget.dispatchEvent(new CustomEvent('ring:done', { detail: { seed, steps: total, ms, bytes: loaded.bytes, runs: Object.fromEntries(finished) } }));
