@@ -104,7 +104,7 @@ def _table_kilobytes(page) -> dict[str, int]:
            }"""
     )
     return {
-        row[0] if not row[0].startswith("in all") else "in all": int(row[-1].removesuffix(" kB").replace(",", ""))
+        row[0] if not row[0].startswith("in all") else "in all": int(row[1].removesuffix(" kB").replace(",", ""))
         for row in rows
     }
 
