@@ -22,7 +22,9 @@ pytest_collect_file = make_sybil().pytest()
 # The files that paint the most on a fresh clone (pages that measure every painter on the whole
 # world, and the claims) go first, so that the workers paint those pictures together (cache.py's
 # locks hand each chunk to one of them) instead of one worker painting alone at the end.
-FIRST = ("docs/compare.md", "docs/diffusion.md", "docs/gan.md", "tests/test_claims.py")
+# The browser's ring trainer under Node (tests/test_ring_browser.py, minutes of CPU) also goes
+# early, so that it does not run alone at the end.
+FIRST = ("docs/compare.md", "docs/diffusion.md", "docs/gan.md", "tests/test_claims.py", "tests/test_ring_browser.py")
 
 
 def pytest_collection_modifyitems(items):

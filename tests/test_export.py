@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -325,6 +326,24 @@ def test_copy_into_site_refuses_a_stale_export(copied, tmp_path):
     shutil.rmtree(root)
     with pytest.raises(store.CheckpointError, match="python -m painters export"):
         bundle.copy_into_site(tmp_path / "site", root, checkpoints)
+
+
+def test_copy_tfjs_into_site_copies_what_the_ring_widget_fetches(tmp_path, monkeypatch):
+    files = bundle.tfjs_files()
+    if not all(path.is_file() for path in files.values()):
+        pytest.skip("TensorFlow.js is not installed: run `npm ci --ignore-scripts`")
+    out = bundle.copy_tfjs_into_site(tmp_path)
+    assert out == tmp_path / "assets" / "painter" / "tfjs"
+    assert sorted(p.name for p in out.iterdir()) == sorted(bundle.TFJS_FILES)
+    for name, path in files.items():
+        assert (out / name).read_bytes() == path.read_bytes()
+    # The widget's loader asks for exactly these files.
+    ring_js = (Path(__file__).resolve().parents[1] / "docs" / "assets" / "painter" / "ring.js").read_text()
+    assert sorted(re.findall(r"'tfjs/([^']+)'", ring_js)) == sorted(bundle.TFJS_FILES)
+    missing = {**files, "tf-core.min.js": tmp_path / "nowhere" / "tf-core.min.js"}
+    monkeypatch.setattr(bundle, "tfjs_files", lambda: missing)
+    with pytest.raises(store.CheckpointError, match="npm ci"):
+        bundle.copy_tfjs_into_site(tmp_path / "site")
 
 
 def test_widget_includes_are_current():

@@ -81,3 +81,34 @@ def _copy(source: Path, target: Path) -> None:
         or target.read_bytes() != source.read_bytes()
     ):
         shutil.copyfile(source, target)
+
+
+#: TensorFlow.js for the ring experiment on the GAN page: the files docs/assets/painter/ring.js
+#: fetches on Train (the core, its WebAssembly backend and that backend's SIMD build), each with
+#: the npm package it comes from. The build copies them into the site's assets/painter/tfjs/.
+TFJS_FILES = {
+    "tf-core.min.js": "@tensorflow/tfjs-core",
+    "tf-backend-wasm.min.js": "@tensorflow/tfjs-backend-wasm",
+    "tfjs-backend-wasm-simd.wasm": "@tensorflow/tfjs-backend-wasm",
+}
+
+
+def tfjs_files() -> dict[str, Path]:
+    """TFJS_FILES in node_modules (the folder ort_dist finds onnxruntime-web in): name -> path."""
+    node_modules = ort_dist().parents[1]
+    return {name: node_modules / package / "dist" / name for name, package in TFJS_FILES.items()}
+
+
+def copy_tfjs_into_site(site_dir: str | Path) -> Path:
+    """For the build (on_post_build): copy TensorFlow.js's files into site_dir/assets/painter/tfjs/."""
+    files = tfjs_files()
+    missing = [path for path in files.values() if not path.is_file()]
+    if missing:
+        raise store.CheckpointError(
+            f"TensorFlow.js is not installed ({missing[0]} is missing); run `npm ci --ignore-scripts`"
+        )
+    out = Path(site_dir) / SITE_FOLDER / "tfjs"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, path in files.items():
+        _copy(path, out / name)
+    return out

@@ -14,7 +14,8 @@ rendering Markdown, each job in the module that does it.
 - on_page_content: equations to MathML (no script, no font from anywhere), then code,
   equations and provenance lines kept out of the search index (search.py).
 - on_post_page: the lab pages' fixes (notebooks.py).
-- on_post_build: the in-page painters' runtime, models and prompt rules into the site.
+- on_post_build: the in-page painters' runtime, models and prompt rules into the site, and
+  TensorFlow.js for the ring experiment on the GAN page.
 """
 
 from __future__ import annotations
@@ -124,3 +125,4 @@ def on_post_build(config: Any) -> None:
     from painters.browser import bundle
 
     bundle.copy_into_site(config["site_dir"])
+    bundle.copy_tfjs_into_site(config["site_dir"])  # the ring experiment on the GAN page
