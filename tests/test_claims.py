@@ -10,7 +10,7 @@ import pytest
 from checkpoint_home import committed
 
 from painters.families import registry
-from painters.measure import claims
+from painters.measure import claims, claims_diffusion, claims_gan, claims_vae, evidence
 from painters.site import verdicts as pages
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,9 +72,32 @@ def test_render_says_the_verdict_that_was_measured(verdicts: dict[str, claims.Ve
 
 def test_oscillation_needs_turns_and_swings_not_wiggles():
     wiggle = [1.0 + 0.01 * (i // 10 % 2) for i in range(100)]  # turns every tenth, by 1%
-    means, count = claims.turns([1.0] * 10 + [2.0] * 10 + [1.0] * 10 + [2.0] * 10 + [1.0] * 10, segments=5)
+    means, count = claims_gan.turns([1.0] * 10 + [2.0] * 10 + [1.0] * 10 + [2.0] * 10 + [1.0] * 10, segments=5)
     assert count == 3
-    assert claims.swing(means) >= claims.SWING
-    means, count = claims.turns(wiggle, segments=10)
-    assert count >= claims.OSCILLATING_TURNS
-    assert claims.swing(means) < claims.SWING
+    assert claims_gan.swing(means) >= claims_gan.SWING
+    means, count = claims_gan.turns(wiggle, segments=10)
+    assert count >= claims_gan.OSCILLATING_TURNS
+    assert claims_gan.swing(means) < claims_gan.SWING
+
+
+def test_painters_differ_only_beyond_their_noise():
+    near = {"a": evidence.Reading(0.50, 0.45, 0.55), "b": evidence.Reading(0.53, 0.48, 0.58)}
+    assert evidence.best(near) == ["a", "b"]  # overlapping intervals: a tie, whatever the values
+    apart = {"a": evidence.Reading(0.50, 0.45, 0.55), "b": evidence.Reading(0.70, 0.66, 0.74)}
+    assert evidence.best(apart) == ["b"]
+    assert evidence.worst(apart) == ["a"]
+    assert evidence.best(apart, higher=False) == ["a"]  # lower is better: a Frechet distance
+
+
+def test_every_comparing_verdict_states_its_trend(verdicts: dict[str, claims.Verdict]) -> None:
+    for key in ("gan-crisp", "gan-collapse", "vae-blur", "diffusion-slow-best", "diffusion-prompt-control"):
+        assert "&rarr;" in verdicts[key].trend, key  # three points: B/4, B/2, B
+        assert re.search(r"still (rising|falling)|flat over the last doubling", verdicts[key].trend), key
+        assert "Over the last two doublings of compute" in pages.render(key)
+
+
+def test_no_verdict_reads_an_absolute_threshold():
+    """A claim compares painters with each other or with real renders; no CRISP = 0.7 constant."""
+    for module in (claims_gan, claims_vae, claims_diffusion):
+        source = Path(module.__file__).read_text()
+        assert not re.search(r"^(CRISP|BLURRY|COLLAPSE_MARGIN|PROMPT_MARGIN)\b", source, re.M), module

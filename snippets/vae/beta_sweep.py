@@ -17,10 +17,22 @@ for name in ("vae-beta0.1", "vae-beta1", "vae-beta4"):  # one committed checkpoi
     m = metrics.compare(samples, real, scenes)
     error = float(np.mean((rebuilt / 127.5 - real / 127.5) ** 2))
     rebuilt_sharpness = metrics.sharpness(rebuilt) / metrics.sharpness(real)
-    rows.append((f"{manifest.config['beta']:g}", f"{error:.4f}", f"{rebuilt_sharpness:.2f}",
-                 f"{m.sharpness_ratio:.2f}", figures.percent(m.prompt_match["all four"])))  # fmt: skip
+    pflop = manifest.compute["total_pflop"]  # the sweep trains shorter than the painter above
+    rows.append(
+        (
+            f"{manifest.config['beta']:g}",
+            f"{manifest.steps:,} ({pflop:.3f} PFLOP)",
+            f"{error:.4f}",
+            f"{rebuilt_sharpness:.2f}",
+            f"{m.sharpness_ratio:.2f}",
+            figures.percent(m.prompt_match["all four"]),
+        )
+    )
     strips.append(samples[:: len(samples) // 8][:8])
 labels = [f"beta {row[0]}" for row in rows]
 print(figures.image_grid(np.concatenate(strips), alt="VAE pictures at three KL weights", columns=8, row_labels=labels))
-print(figures.table(rows, ["beta", "rebuild error", "rebuild sharpness vs real", "sample sharpness vs real",
-                           "samples: all four right"]))  # fmt: skip
+print(figures.table(rows, ["beta", "training steps", "rebuild error", "rebuild sharpness vs real",
+                           "sample sharpness vs real", "samples: all four right"]))  # fmt: skip
+best = min(rows, key=lambda row: float(row[2]))[0]  # the beta whose rebuilds fit best
+rule = "as the general rule says" if best == rows[0][0] else "where the general rule says the smallest"
+print(f"<p>Here the rebuilds fit best at beta {best}, {rule}.</p>")

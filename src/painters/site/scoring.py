@@ -144,15 +144,16 @@ def honest_reading(
 
     quick = fewest_passes(measured)
     many = sorted((r for r in measured if r not in quick), key=lambda r: (r.passes, r.family))
-    one = "one network pass" if quick[0].passes == 1 else f"{quick[0].passes} network passes"
-    passes = f"{names(quick)} paint{'s' if len(quick) == 1 else ''} a picture in {one}" + (
+    one = "one network call" if quick[0].passes == 1 else f"{quick[0].passes} network calls"
+    passes = f"{names(quick)} paint{'s' if len(quick) == 1 else ''} a picture in {one} in a row" + (
         "; " + names(f"{r.family} in {r.passes}" for r in many) if many else ""
     )
     points.append(
         f"Time: every painter here takes between {timed(f'{fastest * 1000:.2f} ms')} and "
         f"{timed(f'{slowest * 1000:.1f} ms')} per picture, so the lesson's speed score (10 - seconds) lands "
         f"between {timed(f'{min(speeds):.3f}')} and {timed(f'{max(speeds):.3f}')} for all of them: it "
-        f"saturates, and speed stops counting. The order is fixed by network passes in a row, not by this "
-        f"build's clock: {passes}."
+        f"saturates, and speed stops counting. Calls in a row are fixed by the configs: {passes}. They do not "
+        "fix the order in time on their own, because a call costs what its network costs: each of the "
+        "autoregressive painter's calls reads one new position, each of diffusion's a whole picture twice."
     )
     return "<ul>" + "".join(f"<li>{p}</li>" for p in points) + "</ul>"
