@@ -223,36 +223,36 @@ def load_checkpoint(
     return weights, manifest
 
 
+def _side_file(name: str, path: Path, what: str, fix: str) -> Any:
+    """A JSON file kept beside a checkpoint (its loss history, its learning curve), parsed, or a
+    CheckpointError naming the file and the fix."""
+    note_use(name)
+    if not path.is_file():
+        raise CheckpointError(f"no {what} for {name!r} ({path}); {fix}")
+    try:
+        return json.loads(path.read_bytes().decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise CheckpointError(f"{what} {path} is unreadable ({error}); {fix}") from None
+
+
 def load_history(name: str, directory: Path | None = None) -> dict[str, list[float]]:
     """The loss history saved beside a checkpoint."""
-    _, _, history_path = _paths(name, checkpoints_dir(directory))
-    note_use(name)
-    fix = f"restore it with `git checkout -- checkpoints/{history_path.name}`"
-    if not history_path.is_file():
-        raise CheckpointError(f"no loss history for {name!r} ({history_path}); {fix}")
-    try:
-        data = json.loads(history_path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise CheckpointError(f"loss history {history_path} is unreadable ({error}); {fix}") from None
+    _, _, path = _paths(name, checkpoints_dir(directory))
+    fix = f"restore it with `git checkout -- checkpoints/{path.name}`"
+    data = _side_file(name, path, "loss history", fix)
     if not isinstance(data, dict) or not all(
         isinstance(v, list) and all(isinstance(x, int | float) for x in v) for v in data.values()
     ):
-        raise CheckpointError(f"loss history {history_path} is not lists of numbers; {fix}")
+        raise CheckpointError(f"loss history {path} is not lists of numbers; {fix}")
     return data
 
 
 def load_curve(name: str, directory: Path | None = None) -> dict[str, Any]:
     """A painter's learning curve (NAME.curve.json): its compute, protocol and measured points."""
     path = curve_path(name, checkpoints_dir(directory))
-    note_use(name)
     fix = f"restore it with `git checkout -- checkpoints/{path.name}`, or run `make checkpoints`"
-    if not path.is_file():
-        raise CheckpointError(f"no learning curve for {name!r} ({path}); {fix}")
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise CheckpointError(f"learning curve {path} is unreadable ({error}); {fix}") from None
+    data = _side_file(name, path, "learning curve", fix)
     points = data.get("points") if isinstance(data, dict) else None
     if not isinstance(points, list) or not points or not all(isinstance(p, dict) and "metrics" in p for p in points):
         raise CheckpointError(f"learning curve {path} holds no measured points; {fix}")
-    return data
+    return dict(data)

@@ -130,7 +130,8 @@ def _measure(name: str, options: str) -> FamilyReport:
     what = [name, manifest.weights_sha256, loading.sampler_code(registry.family_of(name))]
     if options != "{}":
         what.append(options)
-    m = _kept_measurement(what, lambda: metrics.measure(painting, reals=reference))
+    label = f"painting {registry.get(registry.family_of(name)).label} ({name}) for its measurement"
+    m = _kept_measurement(what, lambda: metrics.measure(painting, reals=reference, label=label))
     return FamilyReport(name, m["trained"], m["held_out"], loading.network_passes(name))
 
 

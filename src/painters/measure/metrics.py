@@ -23,10 +23,12 @@ The metrics:
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from tqdm import tqdm
 
 from painters import canvas
 from painters.core import cache
@@ -127,19 +129,27 @@ def reference(scenes: Sequence[canvas.Scene], n: int, seed: int = REFERENCE_SEED
 Painting = Callable[[list[str], int], np.ndarray]  # (one prompt per picture, seed) -> pictures
 
 
-def paint_all(paint: Painting, prompts: Sequence[str]) -> np.ndarray:
+def paint_all(paint: Painting, prompts: Sequence[str], label: str = "") -> np.ndarray:
     """Ask a painter for one picture per prompt, PAINT_CHUNK at a time (chunk k with seed k).
 
     A chunk that another process is painting into the cache right now is left for last (and
     then read from that process's copy), so two processes measuring one painter share the work.
+    With a label, a terminal shows a progress bar: which painter, pictures of how many, time left.
     """
     chunks = [list(prompts[i : i + PAINT_CHUNK]) for i in range(0, len(prompts), PAINT_CHUNK)]
     done: dict[int, np.ndarray] = {}
-    with cache.deferring():
+    shown = bool(label) and sys.stderr.isatty()
+    with tqdm(total=len(prompts), desc=label, unit="picture", disable=not shown, leave=False, file=sys.stderr) as bar:
+        with cache.deferring():
+            for k, chunk in enumerate(chunks):
+                with contextlib.suppress(cache.BusyError):
+                    done[k] = paint(chunk, k)
+                    bar.update(len(chunk))
         for k, chunk in enumerate(chunks):
-            with contextlib.suppress(cache.BusyError):
+            if k not in done:
                 done[k] = paint(chunk, k)
-    return np.concatenate([done[k] if k in done else paint(chunk, k) for k, chunk in enumerate(chunks)])
+                bar.update(len(chunk))
+    return np.concatenate([done[k] for k in range(len(chunks))])
 
 
 @dataclass
@@ -299,12 +309,13 @@ def protocol() -> dict[str, object]:
 
 
 def measure(
-    paint: Painting, reals: Callable[[Sequence[canvas.Scene], int], np.ndarray] = reference
+    paint: Painting, reals: Callable[[Sequence[canvas.Scene], int], np.ndarray] = reference, label: str = ""
 ) -> dict[str, Measurement]:
-    """A painter on the protocol: {"trained": ..., "held_out": ...}."""
+    """A painter on the protocol: {"trained": ..., "held_out": ...} (a label shows progress)."""
     out = {}
     for group, (scenes, n) in groups().items():
-        out[group] = compare(paint_all(paint, captions(scenes, n)), reals(scenes, n), scenes)
+        pictures = paint_all(paint, captions(scenes, n), f"{label}, {group.replace('_', '-')} scenes" if label else "")
+        out[group] = compare(pictures, reals(scenes, n), scenes)
     return out
 
 
