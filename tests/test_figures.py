@@ -109,6 +109,9 @@ def test_a_table_of_sentences_becomes_cards_on_a_phone():
     # A long row name alone does not make cards: the numbers beside it fit a phone as a table.
     steps = figures.table([("make test on a fresh clone (nothing in .cache)", "471 s")], ["what", "measured"])
     assert "data-layout" not in steps
+    assert figures.table([("GAN", "0.5", "missed")], ["painter", "measured", ""], stack=True).startswith(
+        '<table data-layout="stack">'
+    )
 
 
 def test_percent_and_measured():

@@ -24,4 +24,4 @@ for family, what, read, bar, higher in bars:
     met = value >= bar if higher else value <= bar
     rows.append((registry.get(family).label, what, f"{value:.2f}", f"{'>=' if higher else '<='} {bar:g}",
                  "met" if met else "missed"))  # fmt: skip
-print(figures.table(rows, ["painter", "measure", "measured", "bar", ""]))
+print(figures.table(rows, ["painter", "measure", "measured", "bar", ""], stack=True))  # a card each on a phone

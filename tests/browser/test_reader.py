@@ -133,7 +133,8 @@ def test_every_page_is_fast_and_light(browser, base_url, page):
 # (or the screen), or when its own content overflows it. Picture grids (tables of pictures,
 # painters-rows) may scroll at any width: they keep whole pixels (see below); every other table
 # must fit its column at 1280 px, and on a phone fit, turn into cards, or scroll with the cue.
-TABLES = """() => {
+TABLES = """async () => {
+  const frame = () => new Promise(ok => requestAnimationFrame(() => requestAnimationFrame(ok)));
   const content = document.querySelector('.md-content');
   const column = content.querySelector('article').getBoundingClientRect();
   const screen = document.documentElement.clientWidth;
@@ -142,8 +143,18 @@ TABLES = """() => {
     return ['auto', 'scroll'].includes(s.overflowX) && el.scrollWidth > el.clientWidth + 1;
   };
   const name = t => (t.caption ? t.caption.textContent : (t.rows[0] ? t.rows[0].textContent : '')).trim().slice(0, 50);
-  const shown = el => el.checkVisibility() && el.getBoundingClientRect().width > 1;
-  return [...content.querySelectorAll('table')].filter(t => t.checkVisibility() && t.rows.length).map(table => {
+  // Shown to the eye: not hidden, and not clipped away for screen readers only (a card table's
+  // header row, a diagram's text twin).
+  const shown = el => {
+    if (!el.checkVisibility() || el.getBoundingClientRect().width <= 1) return false;
+    for (let n = el; n && n !== content; n = n.parentElement) {
+      const s = getComputedStyle(n);
+      if (s.clipPath !== 'none' || s.clip !== 'auto') return false;
+    }
+    return true;
+  };
+  const results = [];
+  for (const table of [...content.querySelectorAll('table')].filter(t => t.checkVisibility() && t.rows.length)) {
     const boxes = [];
     for (let el = table; el && el !== content; el = el.parentElement) if (scrolls(el)) boxes.push(el);
     const box = boxes[0];
@@ -178,9 +189,11 @@ TABLES = """() => {
       out.pinned = !first || getComputedStyle(first).position === 'sticky';
       const before = box.scrollLeft;
       box.scrollLeft = box.scrollWidth;
+      await frame();  // a scroll timeline moves its animations on the next frame
       out.reachable = cut().length === 0;
       out.cueAtEnd = getComputedStyle(box, '::after').visibility === 'visible';
       box.scrollLeft = before;
+      await frame();
     }
     if (table.closest('.painters-score')) {
       const heads = [...table.rows[0].cells].map(c => c.textContent.trim());
@@ -189,8 +202,9 @@ TABLES = """() => {
         inView: [...table.rows[0].cells].slice(0, 2).every(c => c.getBoundingClientRect().right <= right() + 1),
       };
     }
-    return out;
-  });
+    results.push(out);
+  }
+  return results;
 }"""
 
 
@@ -299,7 +313,14 @@ FIRST_SCREEN = """() => {
   const grid = article.querySelector('.painters-grid');
   const box = grid && grid.getBoundingClientRect();
   const before = el => grid && (el.compareDocumentPosition(grid) & Node.DOCUMENT_POSITION_FOLLOWING);
-  const open = el => el.checkVisibility() && !el.closest('details:not([open])');
+  const open = el => {  // shown to the eye: not folded, not clipped away for screen readers only
+    if (!el.checkVisibility() || el.closest('details:not([open])')) return false;
+    for (let n = el; n && n !== article; n = n.parentElement) {
+      const s = getComputedStyle(n);
+      if (s.clipPath !== 'none' || s.clip !== 'auto') return false;
+    }
+    return true;
+  };
   const lines = el => el.textContent.replace(/\\n$/, '').split('\\n').length;
   return {
     grid: box ? {top: box.top + scrollY, bottom: box.bottom + scrollY,

@@ -120,7 +120,7 @@ BEST_RESULT = """() => {
   const top = links.reduce((a, b) => (score(b) > score(a) ? b : a));
   return {
     page: page(links[0]).split('#')[0],
-    section: page(top).split('#')[1] || null,
+    section: decodeURIComponent(new URL(top.href).hash.slice(1)) || null,
     sectionTitle: (top.querySelector('h1, h2') || top).textContent.trim().slice(0, 60),
     title: (best.querySelector('h1, h2') || best).textContent.trim().slice(0, 60),
     teaser: text.slice(0, 160),

@@ -109,6 +109,7 @@ def table(
     *,
     caption: str | None = None,
     searchable: bool = False,
+    stack: bool | None = None,
 ) -> str:
     """A plain HTML table; floats are shown with 2 decimals, everything else as str().
 
@@ -121,7 +122,8 @@ def table(
     words wrap; every cell names its column (`data-label`); and a table with sentences in it
     (a cell of STACK_WORDS words or more, past the row's name) is marked `data-layout="stack"`:
     on a phone each row becomes a card, every cell under its column's name, instead of a table
-    wider than the screen."""
+    wider than the screen. stack=True asks for cards whatever the cells hold (a table whose last
+    column, its verdict, would otherwise scroll out of a phone's view), stack=False never."""
 
     def cell(v: object) -> str:
         if isinstance(v, Html):
@@ -141,8 +143,9 @@ def table(
     body = "".join("<tr>" + "".join(td(c, i) for i, c in enumerate(row)) + "</tr>" for row in cells)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     exclude = "" if searchable else " data-search-exclude"  # the header and the body: the caption stays
-    prose = any(len(_plain(c).split()) >= STACK_WORDS for row in cells for c in row[1:])  # a row's name may be long
-    layout = ' data-layout="stack"' if prose else ""
+    if stack is None:  # sentences past the row's name (which may be long: it wraps)
+        stack = any(len(_plain(c).split()) >= STACK_WORDS for row in cells for c in row[1:])
+    layout = ' data-layout="stack"' if stack else ""
     return f"<table{layout}>{cap}<thead{exclude}><tr>{head}</tr></thead><tbody{exclude}>{body}</tbody></table>"
 
 
