@@ -85,7 +85,7 @@ def bench_build() -> dict[str, float]:
 
 def block_times(page: Path) -> dict[str, float]:
     """The warm build's own Computation times page, as {block: seconds}, slowest first."""
-    rows = re.findall(r"<tr><td>([^<]+)</td><td><span[^>]*>([\d.]+) s</span>", page.read_text())
+    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td><td[^>]*><span[^>]*>([\d.]+) s</span>", page.read_text())
     if not rows:
         raise RuntimeError(f"{page}: no block times found; has the Computation times page changed?")
     return {name: float(seconds) for name, seconds in rows}

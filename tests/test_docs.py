@@ -25,6 +25,7 @@ def mkdocs_config() -> dict:
         pass
 
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
+    Loader.add_multi_constructor("!ENV", lambda *_: None)  # site_url: where the site lives, from SITE_URL
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
 
 

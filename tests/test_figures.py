@@ -78,12 +78,40 @@ def test_table_escapes_text_formats_floats_and_keeps_html_as_is():
     html = figures.table(
         [("<script>", 0.5, 3, figures.measured("1.2 s"))], ["name", "share", "count", "time"], caption="A & B"
     )
-    assert "<td>&lt;script&gt;</td>" in html
-    assert "<td>0.50</td>" in html
-    assert "<td>3</td>" in html
-    assert '<td><span class="measured">1.2 s</span></td>' in html
+    assert '<td data-label="name">&lt;script&gt;</td>' in html
+    assert '<td class="painters-num" data-label="share">0.50</td>' in html
+    assert '<td class="painters-num" data-label="count">3</td>' in html
+    assert '<td class="painters-num" data-label="time"><span class="measured">1.2 s</span></td>' in html
     assert "<caption>A &amp; B</caption>" in html
     assert html.count("<th>") == 4
+    assert "data-layout" not in html  # no sentences in it: a table on a phone too
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("3", True), ("0.50", True), ("-1.25", True), ("46%", True), ("1,024", True), ("12.5 ms", True),
+        ("3.2x", True), ("8 of 8", True), ("6 (1 to 8)", True), ("0.35 × 8 = 2.80", True), (">= 0.90", True),
+        ("8 1 8 6 6 4", True), ('<span class="measured">1.2 s</span>', True), ("<strong>0.71</strong>", True),
+        ("GAN", False), ("", False), ("agrees", False), ("beta 4", False), ("between 1 and 4096", False),
+        ("vae-beta4", False), ("seeds 0-7", False),
+    ],
+)  # fmt: skip
+def test_a_cell_of_numbers_is_told_from_a_cell_of_words(cell, number):
+    assert figures.is_number(cell) == number
+
+
+def test_a_table_of_sentences_becomes_cards_on_a_phone():
+    claim = "the critic's loss falls from 1.59 to 1.20, turning 2 times"
+    html = figures.table([("GAN", "agrees", claim)], ["chapter", "we measured: it", "because"])
+    assert html.startswith('<table data-layout="stack">')
+    assert '<td data-label="because">' in html  # each card names the column it came from
+    # A long row name alone does not make cards: the numbers beside it fit a phone as a table.
+    steps = figures.table([("make test on a fresh clone (nothing in .cache)", "471 s")], ["what", "measured"])
+    assert "data-layout" not in steps
+    assert figures.table([("GAN", "0.5", "missed")], ["painter", "measured", ""], stack=True).startswith(
+        '<table data-layout="stack">'
+    )
 
 
 def test_percent_and_measured():
@@ -150,3 +178,10 @@ def test_provenance_without_checkpoints_is_nothing(home):
     assert figures.provenance([]) == ""
     with pytest.raises(store.CheckpointError, match="no checkpoint 'gan'"):
         figures.provenance(["gan"])
+
+
+def test_column_labels_stand_one_over_each_picture():
+    html = figures.image_grid(pictures(6), "Pictures of a walk", columns=3, column_labels=["t=9", "t=5", "t=0"])
+    assert '<div class="painters-columns" style="--n:3"><span>t=9</span><span>t=5</span><span>t=0</span></div>' in html
+    with pytest.raises(ValueError, match="2 column labels for 3 columns"):
+        figures.image_grid(pictures(6), "Pictures of a walk", columns=3, column_labels=["a", "b"])

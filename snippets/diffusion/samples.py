@@ -6,4 +6,5 @@ from painters.site import figures
 # config.sample_steps DDIM steps at config.guidance.
 images = gallery.paint("diffusion", canvas.SHARED_PROMPT, n=16, seed=0)
 alt = f"Sixteen diffusion samples of '{canvas.SHARED_PROMPT}'"
-print(figures.image_grid(images, alt=alt, columns=8, row_labels=["seeds 0-7", "seeds 8-15"]))
+print(figures.image_grid(images, alt=alt, columns=8, row_labels=["seeds 0-7", "seeds 8-15"],
+                         caption=f"The prompt: {canvas.SHARED_PROMPT}"))  # fmt: skip

@@ -29,4 +29,4 @@ rows = [
     ("the autoregressive tokenizer's rebuilds at least 0.6 as sharp as real renders", f"{tokenizer_sharpness:.2f}",
      "met" if tokenizer_sharpness >= 0.6 else "missed"),
 ]  # fmt: skip
-print(figures.table(rows, ["aim", "measured", ""]))
+print(figures.table(rows, ["aim", "measured", ""], stack=True))  # a card each on a phone

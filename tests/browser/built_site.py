@@ -50,8 +50,15 @@ def mkdocs_config() -> dict[str, Any]:
     class Loader(yaml.SafeLoader):
         pass
 
+    def env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+        """MkDocs' `!ENV VAR` or `!ENV [VAR, ..., default]`: the first variable set, else the default."""
+        scalar = isinstance(node, yaml.ScalarNode)
+        names = [loader.construct_scalar(node)] if scalar else loader.construct_sequence(node)
+        *variables, default = names if len(names) > 1 else [*names, None]
+        return next((os.environ[v] for v in variables if v in os.environ), default)
+
     Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-    Loader.add_multi_constructor("!ENV", lambda *_: None)
+    Loader.add_constructor("!ENV", env)
     return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
 
 

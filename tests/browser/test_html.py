@@ -1,4 +1,4 @@
-"""Links and markup of the built site: no broken internal link or anchor, valid HTML.
+r"""Links and markup of the built site: no broken internal link or anchor, valid HTML.
 
 Links: linkchecker (PyPI, pinned in the `check` extra) crawls the site as served on
 127.0.0.1, starting from every built page, and checks every internal link, image and
@@ -8,6 +8,9 @@ in raw HTML, which is how figures and tables reach these pages.
 
 HTML: the Nu Html Checker (vnu-jar, npm, pinned in package.json; Java 17) validates every page.
 Errors fail the test unless listed in VNU_BASELINE with a reason; warnings are not gated.
+
+Equations: no page shows raw TeX (a command, \( \) or $$) in its words or in its MathML: every
+equation is drawn. Sitemap: sitemap.xml lists every page, under site_url.
 """
 
 from __future__ import annotations
@@ -18,10 +21,11 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from xml.etree import ElementTree
 
 import pytest
-from built_site import NODE_MODULES, ROOT, SITE, built_pages, count
+from built_site import NODE_MODULES, ROOT, SITE, built_pages, count, mkdocs_config
 
 LINKCHECKER = shutil.which("linkchecker", path=str(ROOT / ".venv" / "bin")) or shutil.which("linkchecker")
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -147,3 +151,78 @@ def test_html_is_valid():
     assert not new, f"{len(new)} HTML error(s) not in the baseline:\n" + "\n".join(new)
     stale = [k.message for k in VNU_BASELINE if k not in seen]  # vnu always checks every page
     assert not stale, f"baseline entries no page needs any more (delete them): {stale}"
+
+
+# --- equations and the sitemap (the built files, read as they are) ----------------------------
+
+
+class _Prose(HTMLParser):
+    """The text a reader sees as words and equations: everything but code, scripts and styles."""
+
+    SKIP = frozenset({"script", "style", "pre", "code", "textarea", "svg"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth, self.text, self.math = 0, [], []
+        self.in_math = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = dict(attrs).get("class") or ""
+        skipped = tag in self.SKIP or self.depth or "highlight" in classes.split()
+        if skipped and tag not in VOID:
+            self.depth += 1
+        self.in_math += tag == "math"
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.depth and tag not in VOID:
+            self.depth -= 1
+        self.in_math -= tag == "math"
+
+    def handle_data(self, data: str) -> None:
+        if not self.depth:
+            (self.math if self.in_math else self.text).append(data)
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+#: TeX a reader should never see: a command (\frac, \lVert), \( \) or \[ \] delimiters, $$.
+RAW_TEX = re.compile(r"\\(?:[A-Za-z]{2,}|[()\[\]|{}])|\$\$")
+
+
+def raw_tex(html: str) -> list[str]:
+    """The raw TeX left in a page's words or in its equations' MathML."""
+    parser = _Prose()
+    parser.feed(html)
+    found = [m for chunk in parser.math for m in RAW_TEX.findall(chunk)]
+    found += [m for chunk in parser.text for m in RAW_TEX.findall(chunk)]
+    return found
+
+
+def test_raw_tex_is_found_where_a_reader_would_see_it():
+    assert raw_tex("<p>loss <math><mo>\\lVert</mo></math></p>") == ["\\lVert"]
+    assert raw_tex("<p>\\(x^2\\) and $$y$$</p>") == ["\\(", "\\)", "$$", "$$"]
+    assert raw_tex('<pre><code>"\\n".join(x) \\frac</code></pre><div class="highlight">\\alpha</div>') == []
+
+
+def test_every_equation_is_drawn():
+    pages = built_pages()
+    problems = {}
+    for page in pages:
+        html = (SITE / (page if page.endswith(".html") else page + "index.html")).read_text("utf-8")
+        if found := raw_tex(html):
+            problems[page or "index"] = sorted(set(found))[:6]
+        count("equations drawn as MathML", html.count("<math"))
+    assert not problems, f"raw TeX a reader would see: {problems}"
+
+
+def test_the_sitemap_lists_every_page():
+    site_url = (mkdocs_config().get("site_url") or "").rstrip("/") + "/"
+    assert site_url.startswith(("http://", "https://")), f"site_url {site_url!r}: the sitemap needs an address"
+    listed = ElementTree.parse(SITE / "sitemap.xml").getroot()
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locations = [loc.text or "" for loc in listed.iterfind("s:url/s:loc", namespace)]
+    outside = [loc for loc in locations if not loc.startswith(site_url)]
+    assert not outside, f"sitemap entries outside {site_url}: {outside[:3]}"
+    pages = {p for p in built_pages() if p != "404.html"}
+    missing = pages - {loc.removeprefix(site_url) for loc in locations}
+    assert not missing, f"pages the sitemap does not list: {sorted(missing)} ({len(locations)} listed)"
+    count("pages in the sitemap", len(locations))

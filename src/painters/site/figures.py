@@ -63,7 +63,8 @@ def image_grid(
     than WIDE_GRID pixels and on a phone; the stylesheet reads --w, the row's width in pixels):
     a grid wider than the page scrolls sideways, with a cue at the edge, instead of shrinking
     its pixels away. With row_labels, each row names what it is (a painter, a prompt) beside it,
-    and the alt text says it too. The grid's labels are kept out of the search index.
+    and the alt text says it too; column_labels (one per column) stand each over its picture.
+    The grid's labels are kept out of the search index.
     """
     if not alt or alt.lower().startswith(("figure", "image")):
         raise ValueError("alt text must say what the figure shows")
@@ -85,9 +86,14 @@ def image_grid(
         rows.append(f"<tr>{head}<td>{img}</td></tr>")
     top = ""
     if column_labels is not None:
+        if len(column_labels) != columns:
+            raise ValueError(f"{len(column_labels)} column labels for {columns} columns")
         corner = "<td></td>" if row_labels is not None else ""
-        names = " · ".join(map(html.escape, column_labels))
-        top = f'<thead><tr>{corner}<td class="painters-columns">{names}</td></tr></thead>'
+        # One label over each picture: a grid of as many equal columns as the row has pictures,
+        # as wide as the row's image (the stylesheet reads --n).
+        names = "".join(f"<span>{html.escape(label)}</span>" for label in column_labels)
+        labels = f'<div class="painters-columns" style="--n:{columns}">{names}</div>'
+        top = f"<thead><tr>{corner}<td>{labels}</td></tr></thead>"
     cap = f"<figcaption>{caption}</figcaption>" if caption else ""
     kind = "painters-grid painters-scroll" + (" painters-grid--wide" if widest > WIDE_GRID else "")
     body = f'<table class="painters-rows">{top}<tbody>{"".join(rows)}</tbody></table>'
@@ -103,12 +109,21 @@ def table(
     *,
     caption: str | None = None,
     searchable: bool = False,
+    stack: bool | None = None,
 ) -> str:
     """A plain HTML table; floats are shown with 2 decimals, everything else as str().
 
-    Its rows are kept out of the site's search index unless searchable=True (its caption and
-    header stay): a search for an idea should land on the prose that explains it, not on a
-    table of numbers that names it."""
+    Its header and rows are kept out of the site's search index unless searchable=True (its
+    caption stays): a search for an idea should land on the prose that explains it, not on a
+    table of numbers whose column names it ("Frechet distance", "DDIM steps").
+
+    Laid out to be read in the text column at any width (the stylesheet does the rest): a cell
+    that holds a number (with its unit) is marked `painters-num` and stays on one line, while
+    words wrap; every cell names its column (`data-label`); and a table with sentences in it
+    (a cell of STACK_WORDS words or more, past the row's name) is marked `data-layout="stack"`:
+    on a phone each row becomes a card, every cell under its column's name, instead of a table
+    wider than the screen. stack=True asks for cards whatever the cells hold (a table whose last
+    column, its verdict, would otherwise scroll out of a phone's view), stack=False never."""
 
     def cell(v: object) -> str:
         if isinstance(v, Html):
@@ -117,11 +132,43 @@ def table(
             return f"{v:.2f}"
         return html.escape(str(v))
 
+    cells = [[cell(v) for v in row] for row in rows]
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+
+    def td(text: str, column: int) -> str:
+        label = f' data-label="{html.escape(header[column])}"' if column < len(header) and header[column] else ""
+        number = ' class="painters-num"' if is_number(text) else ""
+        return f"<td{number}{label}>{text}</td>"
+
+    body = "".join("<tr>" + "".join(td(c, i) for i, c in enumerate(row)) + "</tr>" for row in cells)
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
-    exclude = "" if searchable else " data-search-exclude"  # the body: the caption and header stay
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody{exclude}>{body}</tbody></table>"
+    exclude = "" if searchable else " data-search-exclude"  # the header and the body: the caption stays
+    if stack is None:  # sentences past the row's name (which may be long: it wraps)
+        stack = any(len(_plain(c).split()) >= STACK_WORDS for row in cells for c in row[1:])
+    layout = ' data-layout="stack"' if stack else ""
+    return f"<table{layout}>{cap}<thead{exclude}><tr>{head}</tr></thead><tbody{exclude}>{body}</tbody></table>"
+
+
+#: A table with a cell of this many words is prose, read row by row: a card per row on a phone.
+STACK_WORDS = 8
+
+# One number: signs, digits, separators, and a unit or a multiplier stuck to it ("12%", "3.5x").
+_NUMBER = re.compile(r"[-+−~≈<>≤≥(]*\d[\d.,]*(?:%|x|×)?\)?,?")
+# What may stand between or after numbers in one cell: "0.35 × 8 = 2.80", "3 of 8", "12.5 ms".
+_JOINERS = {"×", "=", "/", "±", "-", "–", "to", "of", "<=", ">=", "<", ">", "x", "s", "ms", "µs", "min", "KB", "MB",
+            "GB", "px", "nat", "nats", "bits"}  # fmt: skip
+
+
+def _plain(cell_html: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", cell_html)).strip()
+
+
+def is_number(cell_html: str) -> bool:
+    """Whether a cell holds a number, or a few joined by signs and units (it stays on one line)."""
+    words = _plain(cell_html).split()
+    if not words or len(words) > 6:
+        return False
+    return any(_NUMBER.fullmatch(w) for w in words) and all(_NUMBER.fullmatch(w) or w in _JOINERS for w in words)
 
 
 def percent(x: float) -> str:

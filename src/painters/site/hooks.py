@@ -11,8 +11,9 @@ rendering Markdown, each job in the module that does it.
   in-page painters' ONNX exports are made where missing or stale (painters.browser). Torch
   gets one thread (or $PAINTERS_THREADS). Under `mkdocs serve` only, a block whose code and
   inputs did not change since it last ran is shown again instead of run (blocks.py).
-- on_page_content: equations to MathML (no script, no font from anywhere), then code,
-  equations and provenance lines kept out of the search index (search.py).
+- on_page_content: equations to MathML (no script, no font from anywhere; an equation that
+  would show as raw TeX stops the build), then code, equations, provenance lines and the
+  References sections kept out of the search index (search.py).
 - on_post_page: the lab pages' fixes (notebooks.py).
 - on_post_build: the in-page painters' runtime, models and prompt rules into the site, and
   TensorFlow.js for the ring experiment on the GAN page.
@@ -95,24 +96,58 @@ _MATH = re.compile(
     r'<(span|div) class="arithmatex">\s*(?:\\\((?P<inline>.*?)\\\)|\\\[(?P<block>.*?)\\\])\s*</\1>', re.S
 )
 
+# latex2mathml draws a sized delimiter written as a command (\big\lVert, \Bigl\langle) as the
+# command's name, backslash and all; these are the characters it means.
+_DELIMITERS = {
+    "\\lVert": "\u2016", "\\rVert": "\u2016", "\\Vert": "\u2016", "\\|": "\u2016",
+    "\\lvert": "|", "\\rvert": "|", "\\vert": "|",
+    "\\langle": "\u27e8", "\\rangle": "\u27e9", "\\lbrace": "{", "\\rbrace": "}", "\\{": "{", "\\}": "}",
+    "\\lfloor": "\u230a", "\\rfloor": "\u230b", "\\lceil": "\u2308", "\\rceil": "\u2309",
+}  # fmt: skip
+_RAW_DELIMITER = re.compile(r"(<mo\b[^>]*>)(\\(?:[A-Za-z]+|[|{}]))(</mo>)")
+# Any TeX command left in the MathML's text: an equation latex2mathml did not understand.
+_RAW_TEX = re.compile(r">[^<]*?(\\(?:[A-Za-z]+|[|{}]))[^<]*<")
+
+
+class MathError(ValueError):
+    """An equation that would reach the page as raw TeX."""
+
 
 def math_to_mathml(html_text: str) -> str:
-    """Replace arithmatex's \\( ... \\) and \\[ ... \\] (generic mode) with MathML (latex2mathml)."""
+    """Replace arithmatex's \\( ... \\) and \\[ ... \\] (generic mode) with MathML (latex2mathml).
+
+    Raises MathError, naming the equation, if any TeX command would be left in the page as text
+    (latex2mathml writes a command it does not know as its name): every equation is drawn, or
+    the build stops."""
     import html
 
     from latex2mathml.converter import convert
 
+    def delimiter(match: re.Match[str]) -> str:
+        return match[1] + _DELIMITERS.get(match[2], match[2]) + match[3]
+
     def replace(match: re.Match[str]) -> str:
         latex = html.unescape(match["inline"] if match["inline"] is not None else match["block"])
-        if match["inline"] is not None:
-            return convert(latex, display="inline")
-        return f'<div class="painters-math">{convert(latex, display="block")}</div>'
+        display = "inline" if match["inline"] is not None else "block"
+        mathml = _RAW_DELIMITER.sub(delimiter, convert(latex, display=display))
+        raw = _RAW_TEX.search(mathml)
+        if raw:
+            raise MathError(f"latex2mathml leaves {raw[1]!r} as text in: {latex.strip()}")
+        if display == "inline":
+            return mathml
+        return f'<div class="painters-math">{mathml}</div>'
 
     return _MATH.sub(replace, html_text)
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
-    return search.exclude_from_search(math_to_mathml(html_text))
+    from mkdocs.exceptions import PluginError
+
+    try:
+        html_text = math_to_mathml(html_text)
+    except MathError as error:
+        raise PluginError(f"{page.file.src_uri}: {error}") from error
+    return search.exclude_from_search(html_text)
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:

@@ -8,8 +8,9 @@ excerpt under the result was a line of Python or of LaTeX. The figures keep them
 (figures.py: tables of numbers, chart text, picture grids; blocks.py: the folded
 code under each figure); this hook does the same for what the pages write themselves: code
 blocks (highlighted Markdown fences, a lab's code cells and their outputs), display equations,
-and the provenance line under each figure. Inline code and inline math stay: they are part of a
-sentence.
+the provenance line under each figure, and each References section (a list of paper titles
+matched "mode collapse" on "Diffusion Models" and ranked "exposure bias" above the section that
+explains it). Inline code and inline math stay: they are part of a sentence.
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ _UNSEARCHED = re.compile(
 )
 
 
+# A section's heading: Material's search plugin leaves out the whole section (down to the next
+# heading) when its heading carries data-search-exclude.
+_UNSEARCHED_SECTION = re.compile(r'<h([1-6]) (id="[^"]*")(?=>References<)')
+
+
 def exclude_from_search(html_text: str) -> str:
-    """Mark each code block, code cell, cell output, display equation and provenance line with
-    data-search-exclude."""
-    return _UNSEARCHED.sub(lambda m: m[0] + " data-search-exclude", html_text)
+    """Mark each code block, code cell, cell output, display equation and provenance line, and
+    the heading of each References section, with data-search-exclude."""
+    html_text = _UNSEARCHED.sub(lambda m: m[0] + " data-search-exclude", html_text)
+    return _UNSEARCHED_SECTION.sub(lambda m: f"<h{m[1]} {m[2]} data-search-exclude", html_text)
