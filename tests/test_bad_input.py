@@ -349,8 +349,11 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 @pytest.fixture
 def nothing_trained(monkeypatch):
-    """A refused request must not take a training step."""
+    """A refused request must not take a training step, nor start a family's training at all
+    (which builds the networks and renders the training set first: minutes, or gigabytes)."""
     monkeypatch.setattr(fit, "fit", _refuse)
+    for name in registry.FAMILIES:
+        monkeypatch.setattr(registry.module(name), "train", _refuse)
 
 
 @pytest.fixture

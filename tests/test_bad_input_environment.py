@@ -90,7 +90,9 @@ def test_train_refuses_before_its_first_step(case, tmp_path, monkeypatch, capsys
     home = copy_home(tmp_path / "home")
     use_home(monkeypatch, home)
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(fit, "fit", _refuse)  # no training step may be taken
+    monkeypatch.setattr(fit, "fit", _refuse)  # no training step may be taken,
+    for name in registry.FAMILIES:  # nor a family's training begun (it renders the training set first)
+        monkeypatch.setattr(registry.module(name), "train", _refuse)
     TRAIN_SETUPS[case.id](home, monkeypatch, request)
     before = snapshot(tmp_path)
     start = time.perf_counter()
