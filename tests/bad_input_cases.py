@@ -648,6 +648,24 @@ EXPORTS = (
         ("exported gan",),
         0,
     ),
+    Case(
+        "a graph file named by an absolute path",
+        "a graph's file /…/outside.onnx, a copy of the graph there, its sha256 matching",
+        ("exported gan",),
+        0,
+    ),
+    Case(
+        "a graph file that is a link out of the folder",
+        "generator.onnx a link to a copy of the graph outside the folder",
+        ("exported gan",),
+        0,
+    ),
+    Case(
+        "a graph's weights NaN, its sha256 updated",
+        "the generator's weights NaN in its ONNX file, the manifest's size and sha256 updated to match",
+        ("exported gan",),
+        0,
+    ),
 )
 
 # --- the build: its up-front check (on_pre_build) and `make site` -----------------------------
@@ -692,6 +710,12 @@ BUILD = (
         0,
     ),
     Case("an export manifest truncated", "the gan export's manifest.json cut short", ("exported gan",), 0),
+    Case(
+        "an export's graph NaN, sha256 updated",
+        "the gan generator's weights NaN in its ONNX file, the manifest's size and sha256 updated",
+        ("exported gan",),
+        0,
+    ),
     Case("an export folder a link", "the gan export's folder a link to a copy elsewhere", ("exported gan",), 0),
     Case(
         "a labs' cache entry tampered with",

@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -35,6 +36,7 @@ from support import make_read_only, nested_json, on_a_full_disk, set_weights
 from test_bad_input import no_temporaries, rows, run, snapshot, words_in
 
 from painters.browser import bundle, export
+from painters.checkpoints import store
 from painters.families import fit, registry
 from painters.site import hooks, notebooks
 
@@ -140,6 +142,40 @@ def _graph_outside(record: dict, folder: Path) -> None:
     graph["file"] = "../outside.onnx"
 
 
+def _graph_absolute(record: dict, folder: Path) -> None:
+    graph = record["graphs"]["generator"]
+    shutil.copy(folder / graph["file"], folder.parent / "outside.onnx")
+    graph["file"] = str(folder.parent / "outside.onnx")
+
+
+def _graph_a_link(record: dict, folder: Path) -> None:
+    graph = folder / record["graphs"]["generator"]["file"]
+    shutil.move(graph, folder.parent / "outside.onnx")
+    graph.symlink_to(folder.parent / "outside.onnx")
+
+
+def _graph_nan(record: dict, folder: Path) -> None:
+    """The generator's first float weights NaN inside its ONNX file (its metadata kept), and the
+    manifest's size and sha256 updated: a graph whole on disk, and wrong."""
+    import hashlib
+
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    graph = record["graphs"]["generator"]
+    proto = onnx.load(folder / graph["file"])
+    for i, tensor in enumerate(proto.graph.initializer):
+        array = numpy_helper.to_array(tensor)
+        if array.dtype.kind == "f" and array.size > 1:
+            poisoned = numpy_helper.from_array(np.full_like(array, np.nan), tensor.name)
+            proto.graph.initializer[i].CopyFrom(poisoned)
+            break
+    data = proto.SerializeToString()
+    (folder / graph["file"]).write_bytes(data)
+    graph["bytes"], graph["sha256"] = len(data), hashlib.sha256(data).hexdigest()
+
+
 def _no_space(*args: object, **kwargs: object) -> bytes:
     raise OSError(28, "No space left on device")
 
@@ -171,6 +207,9 @@ EXPORT_SETUPS: dict[str, Setup] = {
         out, lambda r, f: r["graphs"]["generator"].pop("bytes")
     ),
     "a graph file named ../": lambda out, tmp, mp, rq: _edit_manifest(out, _graph_outside),
+    "a graph file named by an absolute path": lambda out, tmp, mp, rq: _edit_manifest(out, _graph_absolute),
+    "a graph file that is a link out of the folder": lambda out, tmp, mp, rq: _edit_manifest(out, _graph_a_link),
+    "a graph's weights NaN, its sha256 updated": lambda out, tmp, mp, rq: _edit_manifest(out, _graph_nan),
 }
 
 
@@ -214,13 +253,22 @@ def exported_home(tmp_path_factory) -> Path:
 LAB_ENTRY = {"content": "<p>the lab, executed</p>", "toc_tokens": [], "title": "Lab"}
 
 
+DIGESTS = "painters-sha256sums.txt"  # notebooks.DIGESTS (checked below)
+
+
 def _labs(home: Path) -> Path:
-    """The labs' cache folder with two entries a build made (and recorded)."""
+    """The labs' cache folder with two entries a build made, and its record of them (as
+    notebooks.record_cache writes it: `sha256  name` lines)."""
+    import hashlib
+
     folder = home / ".cache" / "mkdocs-jupyter" / "fingerprint"
     folder.mkdir(parents=True)
+    lines = []
     for key in ("a", "b"):
-        (folder / f"{key * 64}.json").write_text(json.dumps(LAB_ENTRY))
-    notebooks.record_cache(folder)
+        path = folder / f"{key * 64}.json"
+        path.write_text(json.dumps(LAB_ENTRY))
+        lines.append(f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n")
+    (folder / DIGESTS).write_text("".join(lines))
     return folder
 
 
@@ -278,6 +326,7 @@ BUILD_SETUPS: dict[str, Setup] = {
         next((h / ".cache" / "onnx").glob("gan-*")) / "manifest.json", '{"form'
     ),
     "an export folder a link": lambda h, t, mp, rq: _export_a_link(h, t),
+    "an export's graph NaN, sha256 updated": lambda h, t, mp, rq: _export_edit(h, _graph_nan),
     "a labs' cache entry tampered with": lambda h, t, mp, rq: _tamper(_lab_entry(h)),
     "a labs' cache entry truncated": lambda h, t, mp, rq: _write(_lab_entry(h), _lab_entry(h).read_text()[:20]),
     "a labs' cache entry a folder": lambda h, t, mp, rq: _lab_a_folder(h),
@@ -316,11 +365,27 @@ def test_the_build_checks_what_it_reads_before_any_page(case, exported_home, tmp
 
 def test_the_labs_cache_keeps_the_entries_a_build_made(tmp_path, caplog):
     folder = _labs(tmp_path)
+    assert notebooks.DIGESTS == DIGESTS
+    record = (folder / DIGESTS).read_text()
+    notebooks.record_cache(folder)  # the record a build writes is the one written above
+    assert (folder / DIGESTS).read_text() == record
     assert notebooks.check_cache(folder) == []  # recorded and unchanged: kept, nothing executed again
     assert len(list(folder.glob("*.json"))) == 2
     (folder / notebooks.DIGESTS).write_text("garbage")  # a garbled record: every entry is executed again
     assert len(notebooks.check_cache(folder)) == 2
     assert "made by no recorded build" in caplog.text
+
+
+def test_copying_the_exports_into_the_site_reads_nothing_outside_them(exported_home, tmp_path, monkeypatch):
+    # on_post_build copies the graphs each export manifest names: only plain files in the
+    # export's own folder (a manifest edited to name ../ is refused, not followed)
+    home = tmp_path / "home"
+    shutil.copytree(exported_home, home, symlinks=True)
+    use_home(monkeypatch, home)
+    _export_edit(home, _graph_outside)
+    with pytest.raises(store.CheckpointError, match=re.escape("names a graph file '../outside.onnx' outside its folder")):
+        bundle.copy_into_site(tmp_path / "site")
+    assert not list((tmp_path / "site").rglob("*.onnx"))
 
 
 # --- make site: the new site beside the old, swapped in only on success -----------------------

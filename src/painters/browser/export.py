@@ -218,7 +218,30 @@ def check_export(name: str, root: Path | None = None, checkpoints: Path | None =
         data = file.read_bytes() if file.is_file() else b""
         if not data or len(data) != graph["bytes"] or _sha256(data) != graph["sha256"]:
             raise store.CheckpointError(f"{file} is missing or changed since export; {fix}")
+        problem = _graph_problem(data, current.weights_sha256)
+        if problem:
+            raise store.CheckpointError(f"{file} {problem}; {fix}")
     return dict(record)
+
+
+def _graph_problem(data: bytes, weights_sha256: str) -> str:
+    """'' for a graph exported from these weights with finite numbers in it, else what is wrong:
+    a graph and its sha256 in the manifest can both be edited, its metadata and numbers less easily."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    try:
+        proto = onnx.load_from_string(data)
+    except Exception as error:  # protobuf raises its own DecodeError, and others of its own
+        return f"is not an ONNX graph ({type(error).__name__})"
+    if {p.key: p.value for p in proto.metadata_props}.get("weights_sha256") != weights_sha256:
+        return "was not exported from the checkpoint's weights"
+    for tensor in proto.graph.initializer:
+        array = numpy_helper.to_array(tensor)
+        if array.dtype.kind == "f" and not bool(np.isfinite(array).all()):
+            return f"holds numbers that are not finite (NaN or infinity in {tensor.name})"
+    return ""
 
 
 #: What the site reads of each graph in an export manifest, and its type.
