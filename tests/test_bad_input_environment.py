@@ -383,7 +383,8 @@ def test_copying_the_exports_into_the_site_reads_nothing_outside_them(exported_h
     shutil.copytree(exported_home, home, symlinks=True)
     use_home(monkeypatch, home)
     _export_edit(home, _graph_outside)
-    with pytest.raises(store.CheckpointError, match=re.escape("names a graph file '../outside.onnx' outside its folder")):
+    refused = re.escape("names a graph file '../outside.onnx' outside its folder")
+    with pytest.raises(store.CheckpointError, match=refused):
         bundle.copy_into_site(tmp_path / "site")
     assert not list((tmp_path / "site").rglob("*.onnx"))
 
