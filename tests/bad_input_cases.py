@@ -573,6 +573,12 @@ FILES = (
         0,
     ),
     Case(
+        "an output name that is not UTF-8",
+        ("world", PROMPT, "-n", "2", "-o", "{tmp}/\udcff\udcfe.png"),
+        ("written under its bytes, and named in the message escaped, not refused as 'surrogates not allowed'",),
+        0,
+    ),
+    Case(
         "a cache entry that is a folder",
         "cache.arrays where a folder has the entry's name",
         ("discarded with a warning and made again (no IsADirectoryError)",),

@@ -573,6 +573,14 @@ def _sixteen_bit_grey(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
     assert "2 tiles" in out
 
 
+def _not_utf8_output(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
+    """A file name of bytes that are not UTF-8 (Python hands them over as surrogates)."""
+    code, out, err = run(capsys, *fill(case.asked, tmp_path))
+    assert (code, err) == (case.status, ""), err
+    assert os.listdir(os.fsencode(tmp_path)) == [b"\xff\xfe.png"]
+    assert "wrote 2 renders" in out
+
+
 def _cache_entry_a_folder(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
     entry = tmp_path / "cache" / "entry.npz"
     (entry / "inside").mkdir(parents=True)
@@ -601,6 +609,7 @@ FILE_CHECKS: dict[str, Callable[[Case, Path, pytest.MonkeyPatch, pytest.CaptureF
     "a checkpoint write interrupted": _checkpoint_write_interrupted,
     "a file replace interrupted": _replace_interrupted,
     "a 16-bit grey PNG": _sixteen_bit_grey,
+    "an output name that is not UTF-8": _not_utf8_output,
     "a cache entry that is a folder": _cache_entry_a_folder,
     "a refused grid draws nothing": _refused_before_drawing,
 }

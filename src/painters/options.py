@@ -73,8 +73,9 @@ def check_output(path: Path, pixels: int = 0) -> None:
 
     if not str(path).strip() or path.name in ("", ".", ".."):
         raise UsageError("output path is empty: name a .png file, e.g. -o grid.png")
-    if len(path.name.encode()) > 200:
-        raise UsageError(f"output file name is {len(path.name.encode())} bytes long; use at most 200")
+    size = len(os.fsencode(path.name))  # a name that is not UTF-8 is kept as its bytes (surrogateescape)
+    if size > 200:
+        raise UsageError(f"output file name is {size} bytes long; use at most 200")
     if pixels > MAX_OUTPUT_PIXELS:
         raise UsageError(
             f"that grid would be {pixels / 1e6:.0f} million pixels (at most {MAX_OUTPUT_PIXELS / 1e6:.0f}); "
