@@ -34,8 +34,10 @@ serve: venv $(NODE_STAMP)
 # Rebuilds only the page you saved (about a second for most pages, instead of every page's code
 # again). A change to a snippet or to src/ is not seen by the page until you save the page too.
 # The build copies the in-page painters' runtime from node_modules (onnxruntime-web, pinned).
+# `make site` builds beside site/ and swaps the new site in only when the build succeeds: a
+# failed or interrupted build leaves the last good site/ as it was (scripts/build_site.py).
 site: venv $(NODE_STAMP)
-	$(BIN)/mkdocs build --strict --site-dir site
+	$(BIN)/python scripts/build_site.py site
 
 # One worker per core (pytest-xdist), each with one torch thread, a whole file to a worker in the
 # order conftest.py gives (the heaviest first); TEST_JOBS=0 runs everything in this process.

@@ -140,3 +140,100 @@ def forward_calls(module: torch.nn.Module) -> list[int]:
 
     module.register_forward_hook(bump)
     return count
+
+
+# --- folders and files a hostile user makes -------------------------------------------------
+
+
+def make_read_only(folder: Path, request: pytest.FixtureRequest) -> Path:
+    """Make a folder one this process cannot write in, undone after the test. chmod 555 is
+    enough for a user; root ignores it, so as root the folder is made immutable (chattr +i)
+    too, which refuses root as a read-only disk would. Skips where neither can be done."""
+    import os
+    import shutil
+    import subprocess
+
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o555)
+    request.addfinalizer(lambda: folder.chmod(0o755))
+    if os.geteuid() == 0:
+        chattr = shutil.which("chattr")
+        done = chattr and subprocess.run([chattr, "+i", str(folder)], capture_output=True).returncode == 0
+        if not done:
+            pytest.skip("root ignores chmod, and chattr +i is not available here")
+        request.addfinalizer(lambda: subprocess.run([chattr, "-i", str(folder)], check=True))
+    return folder
+
+
+def on_a_full_disk(monkeypatch: pytest.MonkeyPatch, folder: Path, free: int = 1 << 20) -> None:
+    """Every folder at or under `folder` reports `free` bytes free (a full disk, without filling one)."""
+    from painters.core import folders
+
+    real = folders.free_bytes
+    inside = folder.resolve()
+
+    def free_bytes(path: Path) -> int:
+        here = path.resolve()
+        return free if here == inside or inside in here.parents else real(path)
+
+    monkeypatch.setattr(folders, "free_bytes", free_bytes)
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def text_bomb_png(path: Path, chunks: int = 1, each: int = 100 << 20) -> None:
+    """A 32x32 PNG with `chunks` zTXt chunks, each `each` bytes of zeros once decompressed (a
+    decompression bomb in its text: ~100 kB on disk for 100 MB)."""
+    import io
+    import zlib
+
+    import numpy as np
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(buffer, format="PNG")
+    data = buffer.getvalue()
+    bomb = _zeros_compressed(each)
+    text = b"".join(_png_chunk(b"zTXt", b"Comment%d\0\0" % i + bomb) for i in range(chunks))
+    end = data.rindex(b"IEND") - 4
+    path.write_bytes(data[:end] + text + data[end:])
+    assert zlib.decompress(bomb)[:1] == b"\0"
+
+
+_ZEROS: dict[int, bytes] = {}
+
+
+def _zeros_compressed(n: int) -> bytes:
+    import zlib
+
+    if n not in _ZEROS:
+        _ZEROS[n] = zlib.compress(b"\0" * n, 9)
+    return _ZEROS[n]
+
+
+def nested_json(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def set_weights(folder: Path, name: str, value: float) -> None:
+    """Every float weight of a checkpoint set to `value` (NaN, or a huge finite number), the
+    manifest's sha256 updated to match: a checkpoint whole on disk, and wrong."""
+    import json
+
+    from safetensors.torch import load_file, save_file
+
+    from painters.checkpoints import store
+
+    path = folder / f"{name}.safetensors"
+    weights = load_file(str(path))
+    weights = {k: torch.full_like(v, value) if v.is_floating_point() else v for k, v in weights.items()}
+    save_file(weights, str(path), metadata={"name": name, "family": registry.family_of(name)})
+    manifest = folder / f"{name}.json"
+    data = json.loads(manifest.read_text())
+    data["weights_sha256"] = store.file_sha256(path)
+    manifest.write_text(json.dumps(data))

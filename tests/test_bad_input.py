@@ -42,12 +42,13 @@ from bad_input_cases import BICYLCE, LONG, PROMPT, Case
 from checkpoint_home import copy_home, use_home
 from PIL import Image
 from safetensors.torch import load_file, save_file
+from support import make_read_only, nested_json, on_a_full_disk, set_weights, text_bomb_png
 
 from painters import canvas, checkpoints
 from painters.__main__ import main
 from painters.canvas.png import read_png as _read_png
 from painters.checkpoints import loading, store
-from painters.core import files
+from painters.core import cache, files
 from painters.families import fit, registry
 from painters.measure import gallery
 from painters.training import run as training
@@ -121,6 +122,26 @@ def _other_behaviour(path: Path) -> None:
     path.write_text(json.dumps(data))
 
 
+def _nested_field(path: Path) -> None:
+    """The first probe output's shape nested 900 lists deep: JSON the parser takes (its limit
+    is about 1000), which used to reach the stale check and print 1800 brackets."""
+    data = json.loads(path.read_text())
+    first = sorted(data["fingerprint"])[0]
+    data["fingerprint"][first]["shape"] = "NESTED"
+    path.write_text(json.dumps(data).replace('"NESTED"', nested_json(900)))
+
+
+def _edited_settings(folder: Path) -> None:
+    """gan copied in as gan-x, its manifest given a setting no family has, named like a shell
+    command, and a setting that differs from the default."""
+    _copy_checkpoint(folder, "gan", "gan-x")
+    data = json.loads((folder / "gan-x.json").read_text())
+    data["name"] = "gan-x"
+    data["config"]["x; rm -rf ~"] = 1
+    data["config"]["betas"] = [0.5, 0.9]
+    (folder / "gan-x.json").write_text(json.dumps(data))
+
+
 def _not_utf8(path: Path) -> None:
     path.write_bytes(path.read_bytes().replace(b'"hardware": "', b'"hardware": "\xff\xfe', 1))
 
@@ -149,6 +170,10 @@ BREAKS: dict[str, Callable[[Path, str], object]] = {
     "wall_seconds is text": lambda d, n: _rewrite_manifest(d / f"{n}.json", wall_seconds="x"),
     "manifest is not UTF-8": lambda d, n: _not_utf8(d / f"{n}.json"),
     "manifest names no family": lambda d, n: _rewrite_manifest(d / f"{n}.json", family="unet"),
+    "weights NaN, the sha256 updated": lambda d, n: set_weights(d, n, float("nan")),
+    "outputs not finite, the sha256 updated": lambda d, n: set_weights(d, n, 1e38),
+    "manifest nested 100,000 deep": lambda d, n: (d / f"{n}.json").write_text(nested_json(100_000)),
+    "a manifest field nested 900 deep": lambda d, n: _nested_field(d / f"{n}.json"),
 }
 
 # Rows that find a gap in the package, marked until it is fixed (strict: a fix makes them fail).
@@ -244,6 +269,10 @@ CHECKPOINTS_SETUPS: dict[str, Callable[[Path], object]] = {
     "manifest is not UTF-8": lambda d: BREAKS["manifest is not UTF-8"](d, "gan"),
     "vae-beta4 stale": lambda d: BREAKS["stale (code changed since training)"](d, "vae-beta4"),
     "a checkpoint of no family": lambda d: _copy_checkpoint(d, "gan", "unet"),
+    "gan weights NaN, sha256 updated": lambda d: set_weights(d, "gan", float("nan")),
+    "gan outputs not finite, sha256 updated": lambda d: set_weights(d, "gan", 1e38),
+    "gan manifest nested 100,000 deep": lambda d: (d / "gan.json").write_text(nested_json(100_000)),
+    "a retrain hint from an edited manifest": _edited_settings,
     "no checkpoints folder": shutil.rmtree,
 }
 
@@ -257,6 +286,7 @@ def test_cli_checkpoints_lists_every_broken_one(home, tmp_path, capsys, case):
     assert code == case.status, f"{case.id}: exit {code}\n{out}{err}"
     words_in(out + err, case, checkpoints=folder)
     assert "Traceback" not in out + err
+    assert "--set x;" not in out  # a retrain hint never carries a setting no family has
     if case.status == 0:
         assert "BROKEN" not in out
         assert out.count("\nok ") == len(registry.CHECKPOINTS), out  # every committed name, checked
@@ -285,6 +315,8 @@ def make_inputs(folder: Path) -> None:
     (folder / "notes.txt").write_text("not a folder")
     os.mkfifo(folder / "fifo.png")
     huge_header_png(folder / "huge.png")
+    text_bomb_png(folder / "bomb.png")  # one zTXt chunk of 100 MB of zeros
+    text_bomb_png(folder / "bombs.png", chunks=100, each=1 << 20)  # 100 chunks of 1 MB: 100 MB in all
 
 
 def fill(argv: tuple[str, ...] | str, tmp: Path) -> list[str]:
@@ -317,8 +349,11 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 @pytest.fixture
 def nothing_trained(monkeypatch):
-    """A refused request must not take a training step."""
+    """A refused request must not take a training step, nor start a family's training at all
+    (which builds the networks and renders the training set first: minutes, or gigabytes)."""
     monkeypatch.setattr(fit, "fit", _refuse)
+    for name in registry.FAMILIES:
+        monkeypatch.setattr(registry.module(name), "train", _refuse)
 
 
 @pytest.fixture
@@ -343,9 +378,14 @@ def test_cli_refuses(case, home, tmp_path, capsys, monkeypatch, nothing_drawn, n
 
 @pytest.mark.parametrize("case", rows(cases.OUTPUTS))
 @pytest.mark.parametrize("command", ["world", "sample"])
-def test_cli_refuses_an_unwritable_output(case, command, home, tmp_path, capsys, monkeypatch):
+def test_cli_refuses_an_unwritable_output(case, command, home, tmp_path, capsys, monkeypatch, request):
     monkeypatch.chdir(tmp_path)
     make_inputs(tmp_path)
+    if "read-only" in case.asked:
+        make_read_only(tmp_path / "read-only", request)
+    if "full" in case.asked:
+        (tmp_path / "full").mkdir()
+        on_a_full_disk(monkeypatch, tmp_path / "full")
     family = ["--family", "gan"] if command == "sample" else []
     before = snapshot(tmp_path)
     code, _, err = run(capsys, command, *family, PROMPT, "-n", 2, "-o", *fill(case.asked, tmp_path))
@@ -533,6 +573,24 @@ def _sixteen_bit_grey(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
     assert "2 tiles" in out
 
 
+def _not_utf8_output(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
+    """A file name of bytes that are not UTF-8 (Python hands them over as surrogates)."""
+    code, out, err = run(capsys, *fill(case.asked, tmp_path))
+    assert (code, err) == (case.status, ""), err
+    assert os.listdir(os.fsencode(tmp_path)) == [b"\xff\xfe.png"]
+    assert "wrote 2 renders" in out
+
+
+def _cache_entry_a_folder(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
+    entry = tmp_path / "cache" / "entry.npz"
+    (entry / "inside").mkdir(parents=True)
+    shapes = {"x": ((2,), "int64")}
+    made = cache.arrays(entry, "key", shapes, lambda: {"x": np.arange(2)})  # IsADirectoryError before
+    assert made["x"].tolist() == [0, 1]
+    assert entry.is_file()
+    assert cache.arrays(entry, "key", shapes, lambda: pytest.fail("made twice"))["x"].tolist() == [0, 1]
+
+
 def _refused_before_drawing(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
     drawn = []
     monkeypatch.setattr(canvas, "render_prompt", lambda *a, **k: drawn.append(a))
@@ -551,6 +609,8 @@ FILE_CHECKS: dict[str, Callable[[Case, Path, pytest.MonkeyPatch, pytest.CaptureF
     "a checkpoint write interrupted": _checkpoint_write_interrupted,
     "a file replace interrupted": _replace_interrupted,
     "a 16-bit grey PNG": _sixteen_bit_grey,
+    "an output name that is not UTF-8": _not_utf8_output,
+    "a cache entry that is a folder": _cache_entry_a_folder,
     "a refused grid draws nothing": _refused_before_drawing,
 }
 
@@ -610,6 +670,14 @@ def test_the_tables_cover_what_the_issues_list():
         "wall_seconds",
         "not utf-8",
         "checkpoints in {checkpoints}",
+        # round two: what a command needs, checked before it spends time; tracebacks from the machine
+        "batch=0", "z_dim=-1", "r1_every=0", "betas=[0.5]", 'betas=[0.0,"x"]', "z_dim=0", "ema=2",
+        "lr=infinity", "read-only", "full disk", "is a file", "nan", "not finite", "../",
+        "loss history missing", "labs' cache entry tampered", "labs' cache entry truncated",
+        "make site: the build fails", "negative seed", "seed 2**64", "threads 10**20", "newline",
+        "decompression bomb", "folder name of 300 characters", "nested 100,000 deep",
+        "head -1", "ctrl-c", "cache entry that is a folder", "export folder is a link",
+        "export folder is a file", "manifest.json truncated",
     ):  # fmt: skip
         assert topic in text, topic
 

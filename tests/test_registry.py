@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 
 import numpy as np
@@ -81,8 +82,62 @@ def test_config_of_types_every_setting_and_refuses_unknown_or_mistyped_ones():
     for key, value in (("steps", "10"), ("steps", 2.5), ("steps", True), ("beta", "x"), ("beta", None)):
         with pytest.raises(ValueError, match=f"vae setting {key}="):
             registry.config_of("vae", {key: value})
-    with pytest.raises(ValueError, match="expected a tuple"):
+    with pytest.raises(ValueError, match=r"expected a list of 2 numbers, like \[0.0, 0.9\]"):
         registry.config_of("gan", {"betas": 0.5})
+
+
+def test_every_setting_of_every_family_has_a_range_its_defaults_keep():
+    # The rules (registry.RULES, and the generic ones from each field's type) must let every
+    # committed configuration through: the defaults, the tests' tiny ones, the committed overrides.
+    for name in registry.FAMILIES:
+        config = registry.module(name).Config
+        registry.config_of(name, dataclasses.asdict(config()))
+        registry.config_of(name, dataclasses.asdict(config.tiny()))
+    for _, family, overrides in registry.CHECKPOINTS:
+        registry.config_of(family, overrides)
+    assert set(registry.RULES) <= {
+        f.name for n in registry.FAMILIES for f in dataclasses.fields(registry.module(n).Config)
+    }
+
+
+@pytest.mark.parametrize(
+    ("family", "values", "words"),
+    [
+        (
+            "gan",
+            {"batch": 0},
+            "gan setting batch=0 is out of range: use a whole number from 1 to 4096 (the default is 32)",
+        ),
+        ("gan", {"r1_every": 0}, "r1_every=0 is out of range: use a whole number from 1 to 10000"),
+        ("gan", {"z_dim": -1}, "z_dim=-1 is out of range"),
+        ("gan", {"lr": float("inf")}, "lr=inf is not a finite number: use a number above 0 and at most 1"),
+        ("gan", {"lr": float("nan")}, "lr=nan is not a finite number"),
+        ("gan", {"lr": 10**400}, "lr=100000000000000000000000...(401 characters) is out of range"),
+        ("gan", {"ema": 2}, "ema=2.0 is out of range: use a number at least 0 and below 1 (the default is 0.999)"),
+        ("gan", {"betas": [0.5, 1.0]}, "betas=[0.5, 1.0] is out of range: use 2 numbers, each at least 0 and below 1"),
+        ("gan", {"betas": [0.0, "x"]}, "betas=[0.0, 'x']: expected a list of 2 numbers"),
+        ("vae", {"beta": -1}, "vae setting beta=-1.0 is out of range: use a number from 0 to 1000000"),
+        ("vae", {"steps": 10**30}, "steps=1000000000000000000000000000000 is out of range"),
+        (
+            "diffusion",
+            {"timesteps": 10},
+            "sample_steps=20 is out of range: use a whole number from 1 to timesteps (10 here)",
+        ),
+        ("judge", {"negatives": -1}, "negatives=-1 is out of range: use a whole number from 0 to 4096"),
+    ],
+)
+def test_config_of_refuses_a_value_out_of_its_range_naming_the_range(family, values, words):
+    with pytest.raises(ValueError, match=re.escape(words)):
+        registry.config_of(family, values)
+
+
+def test_a_fifth_family_gets_ranges_from_its_field_types(fake_family):
+    # the fake family's settings are in no rule: whole numbers count (at least 1), numbers are finite
+    assert registry.config_of("fake", {"passes": 3}).passes == 3
+    with pytest.raises(ValueError, match="fake setting passes=0 is out of range: use a whole number from 1"):
+        registry.config_of("fake", {"passes": 0})
+    with pytest.raises(ValueError, match="fake setting lr=inf is not a finite number"):
+        registry.config_of("fake", {"lr": float("inf")})
 
 
 def test_retrain_command_names_every_setting_that_is_not_the_default():

@@ -12,7 +12,8 @@ layers below it, never one above (tests/test_imports.py fails when one does):
     6 browser/      the painters as ONNX graphs and the widget, for painting in the page
     7 site/         the MkDocs hooks, the pages' blocks, figures, diagrams and HTML
 
-__main__.py, the command line, stands on all of them.
+__main__.py, the command line, stands on all of them, with options.py (its options, each
+checked as it is read).
 """
 
 __version__ = "0.1.0"

@@ -7,11 +7,16 @@
     python -m painters checkpoints
 
 Bad input exits with status 2 and a message that says what to change; nothing is written.
+Every command checks what it will need (its settings, the folders it writes, their free space)
+before it spends any time. Ctrl-C ends a command with status 130 and SIGTERM with 143, a closed
+pipe (`checkpoints | head -1`) with 141, each quietly, leaving no half-written file.
 Torch uses one CPU thread unless --threads or $PAINTERS_THREADS says otherwise.
 """
 
 from __future__ import annotations
 
+# Only the standard library here: the package (numpy, torch) is imported inside main(), where a
+# Ctrl-C during the seconds that takes ends quietly too.
 import argparse
 import os
 import signal
@@ -20,65 +25,25 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from painters import canvas
-from painters.canvas import png
+from painters import options
+from painters.options import MAX_OUTPUT_PIXELS, MAX_SAMPLES, MAX_SEED, UsageError
 
-MAX_SAMPLES = canvas.MAX_SAMPLES
-MAX_OUTPUT_PIXELS = 64 * 1024 * 1024  # a grid PNG larger than this is refused before it is drawn
-
-
-class UsageError(Exception):
-    """Bad input from the command line; the message is shown as is."""
-
-
-def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= n <= MAX_SAMPLES:
-        raise argparse.ArgumentTypeError(f"{n} images: ask for between 1 and {MAX_SAMPLES}")
-    return n
-
-
-def _scale(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= n <= 32:
-        raise argparse.ArgumentTypeError(f"scale {n}: use 1 to 32")
-    return n
-
-
-def _check_output(path: Path, pixels: int = 0) -> None:
-    if not str(path).strip() or path.name in ("", ".", ".."):
-        raise UsageError("output path is empty: name a .png file, e.g. -o grid.png")
-    if len(path.name.encode()) > 200:
-        raise UsageError(f"output file name is {len(path.name.encode())} bytes long; use at most 200")
-    if pixels > MAX_OUTPUT_PIXELS:
-        raise UsageError(
-            f"that grid would be {pixels / 1e6:.0f} million pixels (at most {MAX_OUTPUT_PIXELS / 1e6:.0f}); "
-            "ask for fewer pictures (-n) or a smaller --scale"
-        )
-    if path.suffix.lower() != ".png":
-        raise UsageError(f"output {path}: only .png is written; name it e.g. {path.with_suffix('.png').name}")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"output folder {parent} does not exist; create it first")
-    if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise UsageError(f"cannot write {path}: permission denied")
+__all__ = ["MAX_OUTPUT_PIXELS", "MAX_SAMPLES", "MAX_SEED", "UsageError", "build_parser", "main"]
 
 
 def cmd_world(args: argparse.Namespace) -> None:
+    from painters import canvas
+    from painters.canvas import png
+
     canvas.parse_prompt(args.prompt)
-    _check_output(args.output, png.grid_pixels(args.n, args.scale))
+    options.check_output(args.output, png.grid_pixels(args.n, args.scale))
     images = canvas.render_prompt(args.prompt, args.n, seed=args.seed)
     png.write_png(png.grid(images), args.output, args.scale)
     print(f"wrote {args.n} renders of {canvas.parse_prompt(args.prompt).prompt!r} to {args.output}")
 
 
 def cmd_judge(args: argparse.Namespace) -> None:
+    from painters.canvas import png
     from painters.measure import judge
 
     for path in args.images:
@@ -90,11 +55,13 @@ def cmd_judge(args: argparse.Namespace) -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
+    from painters import canvas
+    from painters.canvas import png
     from painters.checkpoints import loading
     from painters.families import registry
 
     canvas.parse_prompt(args.prompt)
-    _check_output(args.output, png.grid_pixels(args.n, args.scale))
+    options.check_output(args.output, png.grid_pixels(args.n, args.scale))
     model, _ = loading.load_model(args.family)
     images = registry.painter(args.family).sample_images(model, args.prompt, args.n, seed=args.seed)
     png.write_png(png.grid(images), args.output, args.scale)
@@ -139,10 +106,7 @@ def cmd_export(args: argparse.Namespace) -> None:
             print(f"wrote {path}")
         return
     names = list(dict.fromkeys(args.families)) or None
-    root = args.out
-    if root is not None and root.exists() and not root.is_dir():
-        raise ValueError(f"--out {root}: not a folder; name a folder to write the exports into")
-    export.export_all(names, root, force=args.force, say=print)
+    export.export_all(names, args.out, force=args.force, say=print)
 
 
 def add_export(sub: Any) -> None:
@@ -179,10 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     def painting_args(p: argparse.ArgumentParser, what: str, seed: str) -> None:
         """The arguments `world` and `sample` share: a prompt in, a PNG grid out."""
         p.add_argument("prompt", help='e.g. "a red bicycle parked on a beach at sunset"')
-        p.add_argument("-n", type=_count, default=16, help=f"how many {what} (default 16)")
+        p.add_argument("-n", type=options.count, default=16, help=f"how many {what} (default 16)")
         p.add_argument("-o", "--output", type=Path, required=True, help="PNG file to write")
-        p.add_argument("--seed", type=int, default=0, help=f"{seed} (default 0)")
-        p.add_argument("--scale", type=_scale, default=1, help="upscale each pixel (default 1)")
+        p.add_argument("--seed", type=options.seed, default=0, help=f"{seed} (default 0; at most {MAX_SEED})")
+        p.add_argument("--scale", type=options.scale, default=1, help="upscale each pixel (default 1)")
 
     p = sub.add_parser("world", help="render real scenes of a prompt into a PNG grid")
     painting_args(p, "renders", "randomness of the scenes")
@@ -190,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("judge", help="say what the judge sees in each 32x32 tile of PNG grids")
     p.add_argument("images", type=Path, nargs="+", help="PNG grids written by world or sample")
-    p.add_argument("--scale", type=_scale, default=1, help="the --scale the grid was written with")
+    p.add_argument("--scale", type=options.scale, default=1, help="the --scale the grid was written with")
     p.set_defaults(run=cmd_judge)
 
     p = sub.add_parser("sample", help="paint a prompt with a trained painter into a PNG grid")
@@ -200,11 +164,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train a painter (or the judge) from scratch and save its checkpoint")
     p.add_argument("family", choices=tuple(registry.FAMILIES), help="what to train")
-    p.add_argument("--seed", type=int, default=0, help="training seed (default 0)")
+    p.add_argument("--seed", type=options.seed, default=0, help=f"training seed (default 0; at most {MAX_SEED})")
     p.add_argument("--device", choices=("cpu", "cuda"), default="cpu", help="where to train (default cpu)")
-    p.add_argument("--steps", type=_positive, default=None, help="override the number of training steps")
-    p.add_argument("--name", type=_name, default=None, help="checkpoint name, e.g. vae-beta4 (default: the family)")
-    p.add_argument("--set", type=_setting, action="append", metavar="KEY=VALUE", help="override a config value")
+    p.add_argument("--steps", type=options.positive, default=None, help="override the number of training steps")
+    p.add_argument(
+        "--name", type=options.name, default=None, help="checkpoint name, e.g. vae-beta4 (default: the family)"
+    )
+    p.add_argument("--set", type=options.setting, action="append", metavar="KEY=VALUE", help="override a config value")
     p.set_defaults(run=cmd_train)
 
     p = sub.add_parser("checkpoints", help="load every checkpoint as `sample` would; exit 1 if any is broken")
@@ -212,41 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_export(sub)
     for p in sub.choices.values():
         p.add_argument(
-            "--threads", type=_positive, default=None, help="torch CPU threads (default 1, or $PAINTERS_THREADS)"
+            "--threads", type=options.threads, default=None, help="torch CPU threads (default 1, or $PAINTERS_THREADS)"
         )
     return parser
-
-
-def _setting(text: str) -> tuple[str, object]:
-    """KEY=VALUE for --set; the value is read as JSON (4, 0.5, true) or kept as text."""
-    import json
-
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"{text!r}: write KEY=VALUE, e.g. beta=4")
-    try:
-        return key, json.loads(value)
-    except json.JSONDecodeError:
-        return key, value
-
-
-def _name(text: str) -> str:
-    from painters.families import registry
-
-    try:
-        return registry.check_name(text)
-    except ValueError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"{n}: must be at least 1")
-    return n
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -254,23 +188,61 @@ def _terminate(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _quiet_stdout() -> None:
+    """After a closed pipe: point stdout at /dev/null, so the flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (a test's capture): nothing to flush
+        pass
+
+
+def _os_problem(error: OSError) -> str:
+    """An OSError as one line: the file and what went wrong, not a traceback."""
+    from painters.core import folders
+
+    where = f"{folders.short(Path(os.fsdecode(error.filename)))}: " if error.filename else ""
+    return f"{where}{error.strerror or error}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not valid UTF-8 is printed escaped
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:  # Ctrl-C: whatever was being written has been cleaned up on the way here
+        return 130
+    except BrokenPipeError:  # `... | head -1`: the reader has all it wants
+        _quiet_stdout()
+        return 128 + signal.SIGPIPE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
+    from painters import canvas
     from painters.checkpoints.store import CheckpointError
     from painters.core import machine
 
-    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         machine.use_threads(args.threads)
         args.run(args)
+        sys.stdout.flush()  # a closed pipe shows here, inside main, not at exit
     except (UsageError, canvas.PromptError, CheckpointError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except MemoryError:
         print("error: out of memory; ask for fewer pictures (-n) or a smaller --scale", file=sys.stderr)
         return 2
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # a disk that filled up, a folder removed under a running command
+        print(f"error: {_os_problem(error)}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -11,10 +11,10 @@
 
 export class PromptError extends Error {}
 
-// Python's `$` (no MULTILINE): at the end, or before a newline that ends the string.
-function pythonRegex(pattern) {
-  const source = pattern.endsWith('$') && !pattern.endsWith('\\$') ? pattern.slice(0, -1) + '\\n?$' : pattern;
-  return new RegExp(source);
+// Python's re.fullmatch: the whole text. (JavaScript's `$` without the m flag is the very end,
+// so the pattern reads the same here; Python's own `$` would let a final newline through.)
+function fullmatchRegex(pattern) {
+  return new RegExp(pattern);
 }
 
 const NON_PRINTABLE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
@@ -101,7 +101,7 @@ export class PromptReader {
     for (const [name, groups] of Object.entries(rules.synonyms))
       for (const [value, words] of Object.entries(groups)) for (const w of words) this.wordToAttribute.set(w, [name, value]);
     this.token = new RegExp(rules.token_pattern, 'g');
-    this.allowed = pythonRegex(rules.allowed_pattern);
+    this.allowed = fullmatchRegex(rules.allowed_pattern);
   }
 
   // world.words_of

@@ -46,15 +46,22 @@ def ort_dist() -> Path:
     return paths.PROJECT_DIR / "node_modules" / "onnxruntime-web" / "dist"
 
 
-def copy_into_site(site_dir: str | Path, root: Path | None = None, checkpoints: Path | None = None) -> Path:
-    """For the build (on_post_build): copy the runtime, the current exports and painters.json
-    into site_dir/assets/painter/. A stale export is refused (ensure_current re-makes them)."""
+def check_runtime() -> Path:
+    """onnxruntime-web's dist folder, with every file the site copies from it (the build checks
+    this before any page runs, and again when it copies them)."""
     ort = ort_dist()
     missing = [f for f in ORT_FILES if not (ort / f).is_file()]
     if missing:
         raise store.CheckpointError(
             f"onnxruntime-web is not installed ({ort / missing[0]} is missing); run `npm ci --ignore-scripts`"
         )
+    return ort
+
+
+def copy_into_site(site_dir: str | Path, root: Path | None = None, checkpoints: Path | None = None) -> Path:
+    """For the build (on_post_build): copy the runtime, the current exports and painters.json
+    into site_dir/assets/painter/. A stale export is refused (ensure_current re-makes them)."""
+    ort = check_runtime()
     out = Path(site_dir) / SITE_FOLDER
     records = {name: export.check_export(name, root, checkpoints) for name in export.exported_names()}
     (out / "ort").mkdir(parents=True, exist_ok=True)

@@ -17,15 +17,21 @@ Decisions, and why:
   export that does not match the committed checkpoint, or whose files changed, naming
   `python -m painters export`, as loading refuses a stale checkpoint. Each .onnx file also
   carries the weights' sha256 in its metadata. A graph file is always a plain name inside its
-  export's folder.
+  export's folder, and every field the site reads is checked (a manifest is a file anyone can
+  edit: a path out of the tree, a missing size, a nested bomb are refused, then made again).
+- Before anything is exported, the exports' folder is checked: a folder (not a file, not under
+  one), writable, with room for the graphs. An export folder that is a link or a file is
+  replaced by a real folder, never followed. Two exports of one painter at once take turns.
 - Exports are byte-for-byte reproducible (the determinism check builds the site twice).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -33,11 +39,12 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import filelock
 import torch
 
 from painters.browser import graphs
 from painters.checkpoints import loading, store
-from painters.core import files, paths
+from painters.core import files, folders, paths
 from painters.families import registry
 
 OPSET = 17
@@ -138,13 +145,31 @@ def export_painter(name: str, root: Path | None = None, checkpoints: Path | None
         }
         (work / "manifest.json").write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
         os.chmod(work, 0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(work, target)
+        _move_into_place(work, target)
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
     return target
+
+
+def _move_into_place(work: Path, target: Path) -> None:
+    """Replace target (a folder, or a link or a file in its place: removed, never followed) by
+    work. Two exports of one checkpoint take turns on a lock; should one still find the other's
+    folder arrived in between, that folder is the same export, and is kept."""
+    lock = filelock.FileLock(target.with_name(f".{target.name}.lock"))
+    with lock:
+        try:
+            if target.is_symlink() or target.is_file():
+                target.unlink()
+            elif target.exists():
+                shutil.rmtree(target)
+            os.replace(work, target)
+        except OSError as error:
+            if error.errno not in (errno.ENOTEMPTY, errno.EEXIST) or not target.is_dir():
+                raise
+            shutil.rmtree(work, ignore_errors=True)
+        finally:
+            Path(lock.lock_file).unlink(missing_ok=True)
 
 
 def check_export(name: str, root: Path | None = None, checkpoints: Path | None = None) -> dict[str, Any]:
@@ -163,11 +188,17 @@ def check_export(name: str, root: Path | None = None, checkpoints: Path | None =
     if folder.is_symlink() or not folder.is_dir() or path.is_symlink():
         raise store.CheckpointError(f"the export folder {folder} is not a plain folder; delete it and {fix}")
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, OSError) as error:
+        record = files.parse_json(path.read_bytes())
+    except (ValueError, OSError) as error:
         raise store.CheckpointError(f"export manifest {path} is unreadable ({error}); {fix}") from None
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise store.CheckpointError(f"export manifest {path} is of another format; {fix}")
+    family = registry.family_of(name)
+    expected = {"name": name, "family": family, "label": registry.get(family).label, "opset": OPSET}
+    wrong = [key for key, value in expected.items() if record.get(key) != value]
+    wrong += [key for key in ("settings", "graphs") if not isinstance(record.get(key), dict)]
+    if wrong:
+        raise store.CheckpointError(f"export manifest {path} has a wrong or missing {wrong[0]!r}; {fix}")
     for key, want in (
         ("weights_sha256", current.weights_sha256),
         ("behaviour", loading.behaviour_digest(current)),
@@ -176,14 +207,45 @@ def check_export(name: str, root: Path | None = None, checkpoints: Path | None =
         if record.get(key) != want:
             what = "the exporter's code" if key == "exporter_hash" else "the checkpoint"
             raise store.CheckpointError(f"the ONNX export of {name!r} is stale: {what} changed since; {fix}")
-    listed = record.get("graphs")
-    if not isinstance(listed, dict) or not listed:
+    listed = record["graphs"]
+    if not listed:
         raise store.CheckpointError(f"export manifest {path} lists no graphs; {fix}")
-    for graph in listed.values():
-        file = _inside(folder, graph.get("file") if isinstance(graph, dict) else None, path, fix)
-        if not file.is_file() or _sha256(file.read_bytes()) != graph.get("sha256"):
+    for graph_name, graph in listed.items():
+        if not isinstance(graph, dict) or not all(isinstance(graph.get(k), t) for k, t in GRAPH_FIELDS.items()):
+            fields = ", ".join(f"{k} ({t.__name__})" for k, t in GRAPH_FIELDS.items())
+            raise store.CheckpointError(f"export manifest {path}: graph {graph_name!r} lacks one of {fields}; {fix}")
+        file = _inside(folder, graph["file"], path, fix)
+        data = file.read_bytes() if file.is_file() else b""
+        if not data or len(data) != graph["bytes"] or _sha256(data) != graph["sha256"]:
             raise store.CheckpointError(f"{file} is missing or changed since export; {fix}")
+        problem = _graph_problem(data, current.weights_sha256)
+        if problem:
+            raise store.CheckpointError(f"{file} {problem}; {fix}")
     return dict(record)
+
+
+def _graph_problem(data: bytes, weights_sha256: str) -> str:
+    """'' for a graph exported from these weights with finite numbers in it, else what is wrong:
+    a graph and its sha256 in the manifest can both be edited, its metadata and numbers less easily."""
+    import numpy as np
+    import onnx
+    from onnx import numpy_helper
+
+    try:
+        proto = onnx.load_from_string(data)
+    except Exception as error:  # protobuf raises its own DecodeError, and others of its own
+        return f"is not an ONNX graph ({type(error).__name__})"
+    if {p.key: p.value for p in proto.metadata_props}.get("weights_sha256") != weights_sha256:
+        return "was not exported from the checkpoint's weights"
+    for tensor in proto.graph.initializer:
+        array = numpy_helper.to_array(tensor)
+        if array.dtype.kind == "f" and not bool(np.isfinite(array).all()):
+            return f"holds numbers that are not finite (NaN or infinity in {tensor.name})"
+    return ""
+
+
+#: What the site reads of each graph in an export manifest, and its type.
+GRAPH_FIELDS: dict[str, type] = {"file": str, "bytes": int, "sha256": str, "inputs": dict, "outputs": list}
 
 
 def _inside(folder: Path, name: object, manifest: Path, fix: str) -> Path:
@@ -219,12 +281,16 @@ def export_all(
         for skipped in [n for n in names if n not in graphs.BUILDERS]:
             say(f"skipped {skipped}: no ONNX export for its family (browser/graphs.py)")
         names = [n for n in names if n in graphs.BUILDERS]
+    need = 0
     for name in names:
         family = registry.family_of(name)
         registry.get(family)
         if family not in graphs.BUILDERS:
             raise ValueError(f"no ONNX export for {name!r}; exported families: {', '.join(graphs.BUILDERS)}")
         loading.load_model(name, checkpoints)  # whole and current, or a CheckpointError naming the retrain
+        need += (store.checkpoints_dir(checkpoints) / f"{name}.safetensors").stat().st_size  # a graph holds its weights
+    where = root or paths.CACHE_DIR / "onnx"
+    folders.check(where, need, f"the ONNX exports ({folders.short(where)})", "name another folder with --out")
     done: dict[str, dict[str, Any]] = {}
     for name in names:
         if not force:
@@ -245,5 +311,7 @@ def _describe(record: dict[str, Any]) -> str:
 
 
 def ensure_current(root: Path | None = None, checkpoints: Path | None = None) -> dict[str, dict[str, Any]]:
-    """For the build (on_pre_build): every painter's export, re-made where missing or stale."""
-    return export_all(None, root, checkpoints)
+    """For the build (on_pre_build): every painter's export, re-made where missing, stale or
+    tampered with (each one re-made is logged)."""
+    log = logging.getLogger("painters.export")
+    return export_all(None, root, checkpoints, say=lambda line: log.info(line) if line.startswith("exported") else None)

@@ -16,6 +16,7 @@ from painters.canvas.scenes import (
     COLOURS,
     HELD_OUT,
     MAX_SAMPLES,
+    MAX_SEED,
     OBJECTS,
     PLACES,
     SHARED_PROMPT,
@@ -25,6 +26,7 @@ from painters.canvas.scenes import (
     PromptError,
     Scene,
     check_count,
+    check_seed,
 )
 from painters.canvas.words import (
     FILLER,
@@ -41,7 +43,7 @@ from painters.canvas.words import (
 
 __all__ = [
     "ALL_SCENES", "ATTRIBUTES", "COLOURS", "FILLER", "HELD_OUT", "LAYOUT_FIELDS", "MAX_PROMPT_CHARS", "MAX_SAMPLES",
-    "MAX_WORDS", "OBJECTS", "PLACES", "SHARED_PROMPT", "SIZE", "SYNONYMS", "TIMES", "TRAIN_SCENES", "VOCAB",
-    "Dataset", "PromptError", "Scene", "caption", "check_count", "encode", "make_dataset", "parse_prompt",
+    "MAX_SEED", "MAX_WORDS", "OBJECTS", "PLACES", "SHARED_PROMPT", "SIZE", "SYNONYMS", "TIMES", "TRAIN_SCENES", "VOCAB",
+    "Dataset", "PromptError", "Scene", "caption", "check_count", "check_seed", "encode", "make_dataset", "parse_prompt",
     "prompt_rules", "render", "render_many", "render_many_with_layout", "render_prompt", "words_of",
 ]  # fmt: skip

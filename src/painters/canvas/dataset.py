@@ -29,12 +29,26 @@ class Dataset:
         return len(self.images)
 
 
+def _key(n: int, seed: int, scenes: Sequence[Scene]) -> str:
+    folder = Path(__file__).resolve().parent
+    code = files.code_hash(folder / name for name in ("scenes.py", "words.py", "drawing.py", "dataset.py"))
+    return hashlib.sha256((code + repr((n, seed, scenes))).encode()).hexdigest()[:16]
+
+
+def cache_entry(n: int, seed: int, scenes: Sequence[Scene], cache: Path) -> Path:
+    """The file in the cache folder that keeps make_dataset(n, seed, scenes)."""
+    return cache / f"world-{_key(n, seed, scenes)}.npz"
+
+
+def entry_bytes(n: int) -> int:
+    """About how large the cache file of n captioned renders is (for the free-space check)."""
+    return n * (SIZE * SIZE * 3 + MAX_WORDS * 8 + len(ATTRIBUTES) * 8 + len(LAYOUT_FIELDS) * 4) + (1 << 16)
+
+
 def make_dataset(n: int, seed: int, scenes: Sequence[Scene] = TRAIN_SCENES, cache: Path | None = None) -> Dataset:
     """n captioned renders drawn uniformly from scenes; kept in the cache folder when one is given
     (checked on every read: see painters.cache)."""
-    folder = Path(__file__).resolve().parent
-    code = files.code_hash(folder / name for name in ("scenes.py", "words.py", "drawing.py", "dataset.py"))
-    key = hashlib.sha256((code + repr((n, seed, scenes))).encode()).hexdigest()[:16]
+    key = _key(n, seed, scenes)
 
     def make() -> dict[str, np.ndarray]:
         rng = np.random.default_rng(seed)
@@ -50,5 +64,5 @@ def make_dataset(n: int, seed: int, scenes: Sequence[Scene] = TRAIN_SCENES, cach
         "labels": ((n, len(ATTRIBUTES)), "int64"),
         "layouts": ((n, len(LAYOUT_FIELDS)), "float32"),
     }
-    arrays = make() if cache is None else cachefile.arrays(cache / f"world-{key}.npz", key, shapes, make)
+    arrays = make() if cache is None else cachefile.arrays(cache_entry(n, seed, scenes, cache), key, shapes, make)
     return Dataset(arrays["images"], arrays["tokens"], arrays["labels"], arrays["layouts"])

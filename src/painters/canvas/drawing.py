@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from painters.canvas.scenes import SIZE, Scene, check_count
+from painters.canvas.scenes import SIZE, Scene, check_count, check_seed
 from painters.canvas.words import parse_prompt
 
 COLOUR_RGB = {
@@ -337,4 +337,5 @@ def render(scene: Scene, rng: np.random.Generator, *, with_object: bool = True) 
 def render_prompt(prompt: str, n: int, seed: int = 0) -> np.ndarray:
     """n real renders of the scene a prompt names."""
     check_count(n)
+    check_seed(seed)
     return render_many([parse_prompt(prompt)] * n, seed)

@@ -9,10 +9,12 @@ from pathlib import Path
 import numpy as np
 
 from painters.canvas.scenes import SIZE
-from painters.core import files
+from painters.core import files, folders
 
 MAX_INPUT_PIXELS = 16 * 1024 * 1024  # a grid read back may be up to 4096x4096 pixels
-MAX_TEXT_BYTES = 1 << 20  # PNG text chunks, decompressed, are refused beyond this
+MAX_TEXT_BYTES = 1 << 20  # a PNG text chunk, decompressed, is refused beyond this
+MAX_TEXT_TOTAL = 4 << 20  # and all of them together beyond this
+WRITTEN_BY = "give a PNG grid written by `python -m painters world` or `sample`"
 
 
 class ImageFileError(ValueError):
@@ -71,15 +73,20 @@ def read_png(path: Path) -> np.ndarray:
     """An image file as (H, W, 3) uint8, refusing what is not a plain, reasonably sized picture."""
     from PIL import Image, PngImagePlugin, UnidentifiedImageError
 
-    if not path.exists():
-        raise ImageFileError(f"{path}: no such file")
-    if not stat.S_ISREG(path.stat().st_mode):
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ImageFileError(f"{path}: no such file") from None
+    except OSError as error:  # a name too long, a folder that may not be entered, a loop of links
+        raise ImageFileError(f"{folders.short(path)}: cannot be read ({error.strerror or error})") from None
+    if not stat.S_ISREG(mode):
         raise ImageFileError(f"{path}: not a regular file (a folder, pipe or device); give a PNG grid")
     # PIL's own decompression-bomb check would refuse a header claiming a huge picture with a
     # message about DOS attacks (or only warn, below twice its limit): the size is checked here,
     # against a lower limit, before any pixel is decoded. Text chunks get a limit of their own.
     limit, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, None
     text_limit, PngImagePlugin.MAX_TEXT_CHUNK = PngImagePlugin.MAX_TEXT_CHUNK, MAX_TEXT_BYTES
+    text_total, PngImagePlugin.MAX_TEXT_MEMORY = PngImagePlugin.MAX_TEXT_MEMORY, MAX_TEXT_TOTAL
     try:
         with Image.open(path) as picture:
             width, height = picture.size
@@ -98,12 +105,16 @@ def read_png(path: Path) -> np.ndarray:
             return np.asarray(picture.convert("RGB"))
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as error:
         raise ImageFileError(f"{path}: not a readable image ({error})") from None
-    except ValueError as error:  # PIL: "Decompressed data too large" for a text chunk bomb
+    except ValueError as error:  # PIL: "Decompressed data too large", "Too much memory used in text chunks"
         if isinstance(error, ImageFileError):
             raise
-        raise ImageFileError(
-            f"{path}: not a plain picture ({error}); give a PNG grid written by `python -m painters world` or `sample`"
-        ) from None
+        if "text chunk" in str(error) or "Decompressed data" in str(error):
+            raise ImageFileError(
+                f"{path}: its text chunks decompress to more than {MAX_TEXT_BYTES >> 20} MB each or "
+                f"{MAX_TEXT_TOTAL >> 20} MB in all (a decompression bomb), and are not read; {WRITTEN_BY}"
+            ) from None
+        raise ImageFileError(f"{path}: not a plain picture ({error}); {WRITTEN_BY}") from None
     finally:
         Image.MAX_IMAGE_PIXELS = limit
         PngImagePlugin.MAX_TEXT_CHUNK = text_limit
+        PngImagePlugin.MAX_TEXT_MEMORY = text_total

@@ -86,3 +86,14 @@ def check_count(n: object) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_SAMPLES:
         raise ValueError(f"n={n!r} images: ask for between 1 and {MAX_SAMPLES}")
     return n
+
+
+MAX_SEED = 2**32 - 1  # numpy, torch and the in-page painters all take a seed this large
+
+
+def check_seed(seed: object, what: str = "seed") -> int:
+    """A seed from 0 to MAX_SEED, checked before any work (ValueError naming `what` if not)."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
+        shown = repr(seed) if len(repr(seed)) <= 30 else f"{repr(seed)[:20]}... ({len(repr(seed))} digits)"
+        raise ValueError(f"{what} {shown}: use a whole number from 0 to {MAX_SEED}")
+    return seed

@@ -61,8 +61,8 @@ def words_of(text: str) -> list[str]:
         raise PromptError(f"a prompt is text, not {type(text).__name__}")
     if len(text) > MAX_PROMPT_CHARS:
         raise PromptError(f"prompt is {len(text)} characters long; at most {MAX_PROMPT_CHARS} are read")
-    if not _ALLOWED.match(text):
-        bad = sorted({c for c in text if not _ALLOWED.match(c)})
+    if not _ALLOWED.fullmatch(text):  # fullmatch: `$` alone would let a final newline through
+        bad = sorted({c for c in text if not _ALLOWED.fullmatch(c)})
         raise PromptError(f"prompt has characters outside letters and punctuation: {bad!r}")
     words = _TOKEN.findall(text.lower())
     if not words:

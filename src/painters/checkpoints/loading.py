@@ -13,6 +13,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +35,10 @@ def retrain_command(name: str, manifest: store.Manifest | None = None) -> str:
     overrides = dict(committed.get(name, {}))
     if name not in committed and manifest is not None and family in FAMILIES:
         defaults = json.loads(json.dumps(dataclasses.asdict(module(family).Config())))
-        overrides = {k: v for k, v in manifest.config.items() if defaults.get(k) != v}
-    return command + "".join(f" --set {k}={json.dumps(v)}" for k, v in sorted(overrides.items()))
+        # only the family's own settings: a manifest is a file anyone can edit, and this line is
+        # one a reader pastes into a shell (each argument is quoted for it, too)
+        overrides = {k: v for k, v in manifest.config.items() if k in defaults and defaults[k] != v}
+    return command + "".join(f" --set {shlex.quote(f'{k}={json.dumps(v)}')}" for k, v in sorted(overrides.items()))
 
 
 def load_model(name: str, directory: Path | None = None) -> tuple[Any, store.Manifest]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,8 +171,8 @@ def read_manifest(name: str, directory: Path | None = None, *, fix: str = "") ->
     if not manifest_path.is_file():
         raise CheckpointError(f"no checkpoint {name!r}: {manifest_path} is missing; {fix}")
     try:
-        manifest = Manifest.from_json(json.loads(manifest_path.read_bytes().decode("utf-8")))
-    except (UnicodeDecodeError, json.JSONDecodeError, ValueError, RecursionError) as error:
+        manifest = Manifest.from_json(files.parse_json(manifest_path.read_bytes()))
+    except (ValueError, OSError) as error:
         raise CheckpointError(f"manifest {manifest_path} is unreadable ({error}); {fix}") from None
     if manifest.name != name:
         raise CheckpointError(f"manifest {manifest_path} is for checkpoint {manifest.name!r}, not {name!r}; {fix}")
@@ -230,8 +231,8 @@ def _side_file(name: str, path: Path, what: str, fix: str) -> Any:
     if not path.is_file():
         raise CheckpointError(f"no {what} for {name!r} ({path}); {fix}")
     try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        return files.parse_json(path.read_bytes())
+    except (ValueError, OSError) as error:
         raise CheckpointError(f"{what} {path} is unreadable ({error}); {fix}") from None
 
 
@@ -241,9 +242,12 @@ def load_history(name: str, directory: Path | None = None) -> dict[str, list[flo
     fix = f"restore it with `git checkout -- checkpoints/{path.name}`"
     data = _side_file(name, path, "loss history", fix)
     if not isinstance(data, dict) or not all(
-        isinstance(v, list) and all(isinstance(x, int | float) for x in v) for v in data.values()
+        isinstance(v, list) and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+        for v in data.values()
     ):
         raise CheckpointError(f"loss history {path} is not lists of numbers; {fix}")
+    if not all(math.isfinite(x) for v in data.values() for x in v):
+        raise CheckpointError(f"loss history {path} holds numbers that are not finite (NaN); {fix}")
     return data
 
 

@@ -6,8 +6,9 @@ must never be able to lie, so each one carries the key of what made it and the s
 arrays, and a read checks the file is a regular file inside the cache folder, loads without
 pickles, has the expected arrays, shapes and dtypes, was made for this key and matches its
 digest. Anything else (zeros written over it, a truncated copy, garbage, a pickle, another
-entry's file, a symlink out of the tree) is discarded with a warning that names the file, and
-the entry is made again.
+entry's file, a symlink out of the tree, a folder where the file should be) is discarded with
+a warning that names the file, and the entry is made again. A cache folder that cannot be
+written (read-only, full, or a file) is refused before an entry is made, naming the folder.
 
 Writes go to a temporary file with a name of its own in the same folder, then replace the
 entry in one step, so two builds filling the same entry at once both succeed, and an
@@ -25,6 +26,7 @@ import contextlib
 import contextvars
 import hashlib
 import logging
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -33,7 +35,7 @@ from typing import Any
 import filelock
 import numpy as np
 
-from painters.core import files
+from painters.core import files, folders
 
 log = logging.getLogger("painters.cache")
 
@@ -90,6 +92,9 @@ def write(path: Path, key: str, arrays: Mapping[str, np.ndarray]) -> None:
     files.replace_atomically(path, save)
 
 
+FIX = "set PAINTERS_HOME to a project folder you can write in"
+
+
 class BusyError(Exception):
     """Another process is making this entry right now (raised only inside `deferring()`)."""
 
@@ -136,6 +141,7 @@ def arrays(
             return _check(path, key, shapes)
         except ValueError as problem:
             log.warning("discarding cache file %s (%s); making it again", path, problem)
+    folders.check(path.parent, 0, f"the cache entry {path.name}", FIX)
     with _making(path) if lock else contextlib.nullcontext():
         if path.exists() and not path.is_symlink():  # made by another process while this one waited
             with contextlib.suppress(ValueError):
@@ -154,5 +160,7 @@ def _make(path: Path, key: str, shapes: Shapes, make: Callable[[], Mapping[str, 
         raise ValueError(f"cache entry {path.name}: made extra arrays {', '.join(extra)} beyond {sorted(shapes)}")
     if path.is_symlink():
         path.unlink()
+    elif path.is_dir():  # a folder where the entry's file belongs: discarded like any bad copy
+        shutil.rmtree(path)
     write(path, key, made)
     return made

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import json
 import os
 import signal
 import tempfile
@@ -78,3 +79,26 @@ def file_sha256(path: Path) -> str:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+#: How deep a JSON file the project reads may nest (a manifest nests three levels; a file nested
+#: thousands deep is an attack on the parser, and anything deeper than this is refused).
+MAX_JSON_DEPTH = 32
+
+
+def parse_json(data: bytes | str) -> object:
+    """JSON (a file's bytes, or text) as Python values; ValueError saying why not: not UTF-8, not
+    JSON, or nested deeper than MAX_JSON_DEPTH levels (a RecursionError later, in whatever walks it)."""
+    try:
+        # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        value = json.loads(data.decode("utf-8") if isinstance(data, bytes) else data)
+    except RecursionError:
+        raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep") from None
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise ValueError(f"nested more than {MAX_JSON_DEPTH} levels deep")
+            stack.extend((child, depth + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return value

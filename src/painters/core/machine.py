@@ -15,18 +15,24 @@ def use_threads(threads: int | None = None) -> int:
     small, and on a shared 2-core machine two threads per process wait on each other whenever
     anything else runs (docs/performance.md has the measurement).
     """
+    what = f"threads={threads}"
     if threads is None:
         text = os.environ.get("PAINTERS_THREADS", "1")
+        shown = text if len(text) <= 30 else f"{text[:20]}... ({len(text)} characters)"
         if not (text.isascii() and text.isdigit()) or int(text) < 1:
-            raise ValueError(f"PAINTERS_THREADS={text!r}: give a whole number of threads, at least 1")
-        threads = int(text)
+            raise ValueError(f"PAINTERS_THREADS={shown!r}: give a whole number of threads, from 1 to {thread_limit()}")
+        threads, what = int(text), f"PAINTERS_THREADS={shown}"
     if threads < 1:
-        raise ValueError(f"threads={threads}: at least 1")
-    limit = max(64, 4 * (os.cpu_count() or 1))
-    if threads > limit:
-        raise ValueError(f"threads={threads}: at most {limit} on this machine ({os.cpu_count()} cores)")
+        raise ValueError(f"{what}: at least 1")
+    if threads > thread_limit():
+        raise ValueError(f"{what}: at most {thread_limit()} on this machine ({os.cpu_count()} cores)")
     torch.set_num_threads(threads)
     return threads
+
+
+def thread_limit() -> int:
+    """The most torch threads a process may ask for: far more than helps, far fewer than break."""
+    return max(64, 4 * (os.cpu_count() or 1))
 
 
 def resolve_device(name: str) -> torch.device:

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import json
+import math
 import re
+import typing
 from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
@@ -176,26 +179,156 @@ def family_of(checkpoint: str) -> str:
     return check_name(checkpoint).split("-")[0]
 
 
+# --- settings: what a Config's values may be -------------------------------------------------
+# Every setting is checked before any work, from its field's type (a whole number, a finite
+# number, a tuple of so many numbers, true/false) and its name: a whole number counts something
+# (at least 1, or 0 where the default is 0, at most MAX_WHOLE), a number is finite and not negative
+# (at most MAX_NUMBER). A setting whose range is narrower has a rule here, keyed by its name in
+# whichever family uses it; `high` may name another setting (at most that one's value).
+
+
+@dataclass(frozen=True)
+class Rule:
+    low: float
+    high: float | str
+    low_open: bool = False  # `low` itself is not allowed
+    high_open: bool = False
+
+    def allows(self, value: float, config: dict[str, Any]) -> bool:
+        high = float(config[self.high]) if isinstance(self.high, str) else self.high
+        above = value > self.low if self.low_open else value >= self.low
+        below = value < high if self.high_open else value <= high
+        return above and below
+
+    def describe(self, kind: str, config: dict[str, Any]) -> str:
+        """'a whole number from 1 to 4096', 'a number above 0 and at most 1' (kind: 'a number')."""
+        low = _shown_number(self.low)
+        high = f"{self.high} ({_shown_number(config[self.high])} here)" if isinstance(self.high, str) else ""
+        high = high or _shown_number(float(self.high))
+        if not (self.low_open or self.high_open):
+            return f"{kind} from {low} to {high}".strip()
+        above, below = ("above" if self.low_open else "at least"), ("below" if self.high_open else "at most")
+        return f"{kind} {above} {low} and {below} {high}".strip()
+
+
+def _shown_number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e16 else f"{x:g}"
+
+
+MAX_WHOLE = 1_000_000
+MAX_NUMBER = 1e6
+_SIZE = Rule(1, 1024)  # channels and widths: the project's painters use 8 to 256
+RULES: dict[str, Rule] = {
+    "lr": Rule(0, 1, low_open=True),
+    "betas": Rule(0, 1, high_open=True),  # Adam's two decays
+    "ema": Rule(0, 1, high_open=True),  # the share of the average kept at each step
+    "drop_prompt": Rule(0, 1),  # a share of the captions
+    "kl_anneal": Rule(0, 1),  # a share of the steps
+    "sigma": Rule(0, 100, low_open=True),  # a standard deviation
+    "temperature": Rule(0, 100, low_open=True),
+    "d_lr_ratio": Rule(0, 1000, low_open=True),
+    "guidance": Rule(0, 100),
+    **dict.fromkeys(
+        ("z_dim", "text_dim", "g_width", "g_full", "d_width", "latent_dim", "width", "vq_width", "code_dim", "dim"),
+        _SIZE,
+    ),
+    "features": _SIZE,
+    "layers": Rule(1, 64),
+    "heads": Rule(1, 64),
+    "codebook": Rule(2, 4096),
+    "batch": Rule(1, 4096),
+    "negatives": Rule(0, 4096),
+    "timesteps": Rule(1, 100_000),
+    "sample_steps": Rule(1, "timesteps"),  # sampling skips along the chain: at most its length
+    "r1_every": Rule(1, 10_000),
+}
+
+
 def config_of(family: str, values: dict[str, Any]) -> Any:
-    """A family's Config from saved or given values (ValueError naming an unknown or mistyped key)."""
+    """A family's Config from saved or given values: ValueError naming an unknown setting, or a
+    value of the wrong type or outside its range (with the range and the default)."""
     config_class = module(family).Config
     defaults = dataclasses.asdict(config_class())
     unknown = sorted(set(values) - set(defaults))
     if unknown:
         raise ValueError(f"{family} has no setting {', '.join(unknown)}; its settings: {', '.join(defaults)}")
-    return config_class(**{key: _typed(family, key, value, defaults[key]) for key, value in values.items()})
+    try:
+        hints = typing.get_type_hints(config_class)
+    except (NameError, TypeError):  # an annotation that does not resolve: each default's type instead
+        hints = {}
+    given = {key: _typed(family, key, value, defaults[key], hints.get(key)) for key, value in values.items()}
+    merged = {**defaults, **given}
+    for key in merged:
+        _check_range(family, key, merged, defaults[key])
+    return config_class(**given)
 
 
-def _typed(family: str, key: str, value: Any, default: Any) -> Any:
-    """A setting's value in its default's type (an int for a float, a list for a tuple)."""
+def _typed(family: str, key: str, value: Any, default: Any, hint: Any) -> Any:
+    """A setting's value in its field's type (an int for a float, a list for a tuple)."""
+    fail = f"{family} setting {key}={_shown(value)}: expected {_kind(default)}, like {json.dumps(default)}"
     if isinstance(default, bool) or isinstance(value, bool):
-        ok = isinstance(value, bool) and isinstance(default, bool)
-    elif isinstance(default, float):
-        ok, value = isinstance(value, int | float), float(value) if isinstance(value, int | float) else value
-    elif isinstance(default, tuple):
-        ok, value = isinstance(value, list | tuple), tuple(value) if isinstance(value, list | tuple) else value
-    else:
-        ok = isinstance(value, type(default))
-    if not ok:
-        raise ValueError(f"{family} setting {key}={value!r}: expected a {type(default).__name__}, like {default!r}")
+        if not (isinstance(value, bool) and isinstance(default, bool)):
+            raise ValueError(fail)
+        return value
+    if isinstance(default, tuple):
+        items = typing.get_args(hint) or tuple(type(x) for x in default)
+        if not isinstance(value, list | tuple):
+            raise ValueError(fail)
+        if Ellipsis not in items and len(value) != len(items):
+            raise ValueError(fail)
+        kinds = [items[0]] * len(value) if Ellipsis in items else list(items)
+        return tuple(_number(fail, x, kind) for x, kind in zip(value, kinds, strict=True))
+    if isinstance(default, int | float):
+        return _number(fail, value, type(default))
+    if not isinstance(value, type(default)):
+        raise ValueError(fail)
     return value
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, tuple):
+        return f"a list of {len(default)} numbers"
+    return {int: "a whole number", float: "a number", str: "text"}.get(type(default), f"a {type(default).__name__}")
+
+
+def _number(fail: str, value: Any, kind: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int | float) or (kind is int and not isinstance(value, int)):
+        raise ValueError(fail)
+    if kind is float and isinstance(value, int) and abs(value) < 1e300:
+        return float(value)
+    return value  # a huge whole number stays whole, and is refused as out of range
+
+
+def _check_range(family: str, key: str, config: dict[str, Any], default: Any) -> None:
+    values = config[key] if isinstance(config[key], tuple) else (config[key],)
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    first = default[0] if isinstance(default, tuple) and default else default
+    if not numbers or isinstance(first, bool):
+        return
+    whole = isinstance(first, int)
+    rule = RULES.get(key) or _generic_rule(first, whole)
+    for v in numbers:
+        if isinstance(v, float) and not math.isfinite(v):
+            problem = "not a finite number"
+        elif not rule.allows(v, config):
+            problem = "out of range"
+        else:
+            continue
+        kind = "a whole number" if whole else "a number"
+        allowed = f"{len(values)} numbers, each {rule.describe('', config)}" if len(values) > 1 else ""
+        raise ValueError(
+            f"{family} setting {key}={_shown(list(values) if len(values) > 1 else v)} is {problem}: "
+            f"use {allowed or rule.describe(kind, config)} (the default is {json.dumps(default)})"
+        )
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:24]}...({len(text)} characters)"
+
+
+def _generic_rule(default: float, whole: bool) -> Rule:
+    low = 0 if (not whole or default == 0) else 1
+    return Rule(-MAX_NUMBER if default < 0 else low, MAX_WHOLE if whole else MAX_NUMBER)

@@ -6,17 +6,20 @@ rendering Markdown, each job in the module that does it.
 - on_config: under `mkdocs serve` one process builds many times, and the pages' code runs in
   it (markdown-exec); after an edit to src/painters the modules are imported afresh (see
   `reload_changed_package`). The lab notebooks' cache folder is keyed (notebooks.py).
-- on_pre_build: before any page runs, every checkpoint is loaded and checked the way the pages
-  load them (a stale or corrupt one stops the build within seconds, with the fix), and the
-  in-page painters' ONNX exports are made where missing or stale (painters.browser). Torch
+- on_pre_build: before any page runs, everything the build reads is checked (prebuild.py:
+  the checkpoints, the way the pages load them, and their loss histories; the in-page
+  painters' ONNX exports, made again where missing, stale or tampered with; the labs' cache;
+  the benchmark results; the folders it writes): a problem stops the build within seconds,
+  every one listed with its fix. Torch
   gets one thread (or $PAINTERS_THREADS). Under `mkdocs serve` only, a block whose code and
   inputs did not change since it last ran is shown again instead of run (blocks.py).
 - on_page_content: equations to MathML (no script, no font from anywhere; an equation that
   would show as raw TeX stops the build), then code, equations, provenance lines and the
   References sections kept out of the search index (search.py).
 - on_post_page: the lab pages' fixes (notebooks.py).
-- on_post_build: the in-page painters' runtime, models and prompt rules into the site, and
-  TensorFlow.js for the ring experiment on the GAN page.
+- on_post_build: the in-page painters' runtime, models and prompt rules into the site,
+  TensorFlow.js for the ring experiment on the GAN page, and a record of the labs' cache entries
+  this build made (notebooks.record_cache).
 """
 
 from __future__ import annotations
@@ -78,16 +81,13 @@ def on_startup(command: str, dirty: bool) -> None:
 def on_pre_build(config: Any) -> None:
     from mkdocs.exceptions import PluginError
 
-    from painters.browser import export
-    from painters.checkpoints import loading
     from painters.core import machine
-    from painters.site import blocks
+    from painters.site import blocks, prebuild
 
     machine.use_threads()
-    problems = [f"{name}: {problem}" for name, _, problem in loading.check_all() if problem]
+    problems = prebuild.problems(config)  # everything the build reads; the exports made again where stale
     if problems:
-        raise PluginError("the pages need every committed checkpoint whole and current:\n  " + "\n  ".join(problems))
-    export.ensure_current()  # the in-page painters' ONNX graphs: made again only if missing or stale
+        raise PluginError("the build cannot start; each of these needs fixing first:\n  " + "\n  ".join(problems))
     blocks.BLOCK_SECONDS.clear()
     blocks.REUSE_BLOCKS = _COMMAND[0] == "serve"
 
@@ -157,7 +157,12 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
 
 
 def on_post_build(config: Any) -> None:
+    from pathlib import Path
+
     from painters.browser import bundle
 
     bundle.copy_into_site(config["site_dir"])
     bundle.copy_tfjs_into_site(config["site_dir"])  # the ring experiment on the GAN page
+    plugin = config.plugins.get("mkdocs-jupyter")
+    if plugin is not None:
+        notebooks.record_cache(Path(plugin.config["cache_dir"]))

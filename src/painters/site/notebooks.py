@@ -4,7 +4,10 @@
    the plugin's options, so a retrained checkpoint or a change to the painters' code would be
    served with the old outputs. `cache_folder()` keys its cache folder on the committed
    checkpoints' manifests and the package's source as well: any of them changing re-executes
-   the labs.
+   the labs. The plugin ships a cache entry's HTML as it finds it, and a truncated one stops
+   the build: each build records the sha256 of the entries it made (`record_cache`), and the
+   next deletes, before any page runs, every entry that is not one of them unchanged
+   (`check_cache`), so its notebook is executed again.
 2. nbconvert's page template loads MathJax from a CDN (and names a mermaid module there). The
    labs use neither; the site must request nothing from another host, so both are cut out.
 3. A code cell that scrolls sideways gets tabindex="0", so a keyboard can scroll it too (axe:
@@ -25,14 +28,18 @@ from __future__ import annotations
 import hashlib
 import html
 import itertools
+import logging
 import posixpath
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import tinycss2
 
-from painters.core import paths
+from painters.core import files, paths
+
+log = logging.getLogger("painters.site")
 
 
 def _digest(files: list[Path]) -> str:
@@ -55,6 +62,76 @@ def fingerprint() -> str:
 def cache_folder() -> Path:
     """Where mkdocs-jupyter keeps executed notebooks: one folder per fingerprint (1. above)."""
     return paths.CACHE_DIR / "mkdocs-jupyter" / fingerprint()
+
+
+#: Beside the plugin's entries, the sha256 of each as the build that made it left it. Not a
+#: .json file: the plugin deletes every .json file in its folder that a build did not use.
+DIGESTS = "painters-sha256sums.txt"
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """{entry's file name: its sha256}, as recorded; nothing for a missing or garbled record."""
+    try:
+        lines = (folder / DIGESTS).read_text(encoding="utf-8").splitlines()
+    except (OSError, ValueError):
+        return {}
+    pairs = [line.split("  ", 1) for line in lines]
+    return {name: digest for digest, name in (p for p in pairs if len(p) == 2)}
+
+
+def _entry_problem(path: Path, recorded: dict[str, str]) -> str:
+    """'' for an entry the plugin may read as it is, else why not."""
+    if path.is_symlink() or not path.is_file():
+        return "not a regular file"
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != recorded.get(path.name):
+        return "changed since the build that made it" if path.name in recorded else "made by no recorded build"
+    try:
+        entry = files.parse_json(data)
+    except ValueError as error:
+        return f"unreadable ({error})"
+    if (
+        not isinstance(entry, dict)
+        or not isinstance(entry.get("content"), str)
+        or not isinstance(entry.get("toc_tokens"), list)
+    ):
+        return "not an executed notebook's page"
+    return ""
+
+
+def check_cache(folder: Path) -> list[Path]:
+    """Before the build: delete every entry in the labs' cache folder that this project's builds
+    did not make as it is now (tampered with, truncated, a link, a folder, an unknown file), so
+    mkdocs-jupyter executes its notebook again; the entries deleted, each with a warning."""
+    if folder.is_symlink() or folder.is_file():
+        log.warning("the labs' cache %s is not a folder; removing it (the labs are executed again)", folder)
+        folder.unlink()
+        return [folder]
+    if not folder.is_dir():
+        return []
+    recorded = _digests(folder)
+    dropped = []
+    for path in sorted(folder.iterdir()):
+        if path.name == DIGESTS or not path.name.endswith(".json"):
+            continue
+        problem = _entry_problem(path, recorded)
+        if problem:
+            log.warning("labs' cache entry %s is %s; deleting it, so its notebook is executed again", path, problem)
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+            dropped.append(path)
+    return dropped
+
+
+def record_cache(folder: Path) -> None:
+    """After the build: the sha256 of every entry in the labs' cache folder (check_cache reads it)."""
+    if folder.is_symlink() or not folder.is_dir():
+        return
+    entries = sorted(p for p in folder.glob("*.json") if p.is_file() and not p.is_symlink())
+    text = "".join(f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.name}\n" for p in entries)
+    files.replace_atomically(folder / DIGESTS, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 # A <script> that loads from, or imports from, another host (with its MathJax configuration).
