@@ -184,6 +184,7 @@ ALLOWED_NUMBERS: dict[tuple[str, str], tuple[int, str]] = {
     ("compare.md", "0.10 ×"): (1, WEIGHTS),
     ("compare.md", "0.2 seconds"): (1, "the lesson's imagined GAN time in its worked example"),
     ("compare.md", "10 times"): (1, "a definition, not a measurement: our 0..10 prompt match is 10 times a share"),
+    ("compare.md", "90%"): (1, "a choice, not a measurement: the level of the protocol's intervals"),
     ("index.md", "12 minutes"): (1, "the lesson's own reading time"),
     ("recall.md", "5 minutes"): (1, "the lesson's own time for its 'Apply now' exercise"),
 }

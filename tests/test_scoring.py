@@ -201,7 +201,7 @@ def test_honest_reading_lists_every_family_and_axis_largest_disagreement_first()
     assert all(i["reason"] for i in items)  # every point says why
     assert text.count("<li>") == 14  # and the ranking, and time
     assert "Ranking by total: the lesson has Diffusion &gt; GAN &gt; VAE &gt; Autoregressive" in text
-    assert "GAN and VAE paint a picture in one network pass; Diffusion in 20 and Autoregressive in 65." in text
+    assert "GAN and VAE paint a picture in one network call in a row; Diffusion in 20 and Autoregressive in 65." in text
     assert lesson.ranking(measured)[0] == "Diffusion"
 
 
