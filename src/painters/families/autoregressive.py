@@ -253,7 +253,7 @@ def phases(config: Config) -> list[registry.Phase]:
     tokenizer with its patch critic (from `adversarial_start` on), then the transformer."""
     alone = min(config.adversarial_start, config.vq_steps) if config.adversarial > 0 else config.vq_steps
     return [
-        registry.Phase("tokenizer", "vq_steps", alone, {"adversarial_start": 10**9}),
+        registry.Phase("tokenizer", "vq_steps", alone, {"adversarial_start": registry.MAX_WHOLE}),
         registry.Phase("tokenizer and critic", "vq_steps", config.vq_steps - alone, {"adversarial_start": 0}, False),
         registry.Phase("transformer", "steps", config.steps),
     ]

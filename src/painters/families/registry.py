@@ -241,6 +241,7 @@ RULES: dict[str, Rule] = {
     "timesteps": Rule(1, 100_000),
     "sample_steps": Rule(1, "timesteps"),  # sampling skips along the chain: at most its length
     "r1_every": Rule(1, 10_000),
+    "adversarial_start": Rule(0, MAX_WHOLE),  # 0: the critic counts from the first step
 }
 
 
