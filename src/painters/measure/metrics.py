@@ -23,9 +23,11 @@ The metrics:
 from __future__ import annotations
 
 import contextlib
+import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from tqdm import tqdm
@@ -169,8 +171,10 @@ class Measurement:
     pictures: int
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 90%, by INTERVAL_KEYS
 
-    def as_dict(self) -> dict[str, object]:
-        return {k: (dict(v) if isinstance(v, dict) else v) for k, v in self.__dict__.items()}
+    def as_dict(self) -> dict[str, Any]:
+        """The measurement as a manifest keeps it (plain floats, intervals as lists): what is
+        saved and what is read back compare equal."""
+        return json.loads(json.dumps(self.__dict__))
 
     def value(self, key: str) -> float:
         """A number by its interval key: 'all four' and the attributes are prompt match."""
