@@ -2,8 +2,8 @@ from painters.families import registry
 from painters.measure import gallery
 from painters.site import figures
 
-# Every painter on the 140 trained scenes, 16 pictures each, against real renders, and real
-# renders against other real renders: the ceiling.
+# Every painter on the protocol's trained scenes (metrics.groups()) against real renders, and
+# real renders against other real renders: the ceiling.
 reports = {registry.get(f).label: gallery.measure_family(f).trained for f in registry.painters()}
 reports["real renders"] = gallery.real_vs_real()["trained"]
 rows = [

@@ -1,4 +1,4 @@
-from painters.measure import gallery
+from painters.measure import gallery, metrics
 from painters.site import figures
 
 # The renderer treated as if it were a painter: fresh renders of every scene measured against
@@ -18,4 +18,5 @@ for label, key, fmt in (
 ):
     cells = [m.prompt_match["all four"] if key is None else getattr(m, key) for m in ceiling.values()]
     rows.append((label, *(fmt.format(c) for c in cells)))
-print(figures.table(rows, ["metric", "140 trained scenes x 16", "4 held-out scenes x 64"]))
+columns = [f"{len(scenes)} {group.replace('_', '-')} scenes x {n}" for group, (scenes, n) in metrics.groups().items()]
+print(figures.table(rows, ["metric", *columns]))
