@@ -367,3 +367,27 @@ def test_the_autoregressive_pace_and_a_pressed_token_repaint_the_rest(tab):
         assert words in echo, echo
     assert int(page.locator(".painter-echo").get_attribute("data-changed")) >= 1
     assert not record.errors, record.errors
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_control_is_labelled_and_fits_a_phone(tab, family):
+    """At 375 px, after a painting (every knob built): nothing in the widget runs past the
+    screen's edge, and every input, slider and menu has a label."""
+    page, record = _open(tab, FAMILY_PAGE[family], family)
+    page.set_viewport_size({"width": 375, "height": 812})
+    paint(page, family, _prompts(1)[0], 0)
+    _settle(page, family)
+    facts = page.evaluate(
+        """() => {
+             const width = document.documentElement.clientWidth;
+             const widget = document.querySelector('.painter-widget');
+             const wide = [...widget.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > width + 1);
+             const unlabelled = [...widget.querySelectorAll('input, select')]
+               .filter(e => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label'));
+             const name = (e) => e.tagName + '.' + e.className;
+             return {wide: wide.map(name), unlabelled: unlabelled.map(e => e.id || e.name),
+                     scroll: document.documentElement.scrollWidth - width};
+           }"""
+    )  # fmt: skip
+    assert facts == {"wide": [], "unlabelled": [], "scroll": 0}, facts
+    assert not record.errors, record.errors
