@@ -71,16 +71,18 @@ def small_protocol(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> judge_mod
 
 @pytest.fixture(scope="session")
 def tiny_painters(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple]:
-    """(checkpoints folder, export folder): a tiny checkpoint of every painting family, trained
-    in seconds (tests/tiny_painters.py), and their ONNX exports (painters.export)."""
+    """(checkpoints folder, export folder): a tiny checkpoint of every painting family and of
+    the judge, trained in seconds (tests/tiny_painters.py), and their ONNX exports
+    (painters.export: the page's judge is exported too)."""
     from tiny_painters import make
 
     from painters.browser import export
+    from painters.families import registry
 
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     base = tmp_path_factory.mktemp("tiny-painters")
-    checkpoints = make(base / "checkpoints")
+    checkpoints = make(base / "checkpoints", (*registry.painters(), export.JUDGE))
     export.export_all(None, base / "onnx", checkpoints)
     yield checkpoints, base / "onnx"
     torch.set_num_threads(threads)

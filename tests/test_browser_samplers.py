@@ -22,6 +22,7 @@ from painters.families import autoregressive, diffusion, gan, vae
 from painters.families.shared import to_pixels
 
 ROOT = Path(__file__).resolve().parents[1]
+TOLERANCE = 1e-4  # float noise between onnxruntime and torch, on probabilities
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
@@ -93,9 +94,10 @@ def test_diffusion_in_node_paints_torchs_pictures_and_every_x0(tiny_painters, st
             guidance=model.config.guidance if guidance is None else guidance,
             generator=torch.Generator().manual_seed(seed),
         )  # fmt: skip
-        assert len(out["x0"]) == len(path) - 1
-        for shown, (_, _, x0) in zip(out["x0"], path, strict=False):
+        assert len(out["x0"]) == len(out["xt"]) == len(path) - 1
+        for shown, noisy, (_, xt, x0) in zip(out["x0"], out["xt"], path, strict=False):
             assert _mean_difference(_pixels(shown), to_pixels(x0)[0]) <= 1 / 255
+            assert _mean_difference(_pixels(noisy), to_pixels(xt)[0]) <= 1 / 255
 
 
 @pytest.mark.parametrize("forced", [{}, {"3": 1, "20": 0}])
@@ -134,3 +136,36 @@ def test_schedule_times_and_pixels_are_torchs():
     for i, pixels in enumerate(out[1001 + len(steps) :]):
         chw = torch.from_numpy(values[i * 3072 : (i + 1) * 3072].reshape(1, 3, 32, 32))
         assert np.array_equal(_pixels(pixels), to_pixels(chw)[0])
+
+
+def test_the_judge_in_node_reads_what_torch_reads(tiny_painters):
+    """The page's judge (the exported graph, read by samplers.js) on a few renders, an empty
+    scene and noise: the same words as judge.read, and the same probabilities as
+    judge.probabilities and judge.match_probability (float noise apart)."""
+    from painters.measure import judge
+
+    checkpoints, root = tiny_painters
+    model = loading.load_model("judge", checkpoints)[0]
+    scenes = [canvas.ALL_SCENES[i] for i in (0, 17, 50)]
+    noise = np.random.default_rng(0).integers(0, 256, (1, canvas.SIZE, canvas.SIZE, 3), dtype=np.uint8)
+    empty = canvas.render_many(scenes[:1], 3, with_object=False)
+    images = np.concatenate([canvas.render_many(scenes, 1), empty, noise])
+    wanted = [*scenes, scenes[0], scenes[1]]
+    record = export.check_export("judge", root, checkpoints)
+    folder = export.export_folder("judge", record["weights_sha256"], root)
+    jobs = [{"pixels": image.flatten().tolist(), "wanted": {a: getattr(s, a) for a in canvas.ATTRIBUTES}}
+            for image, s in zip(images, wanted, strict=True)]  # fmt: skip
+    out = _node("judge.mjs", {"folder": str(folder), "jobs": jobs})
+    readings, p = judge.read(images, model), judge.probabilities(images, model)
+    for i, (reading, scene) in enumerate(zip(out, wanted, strict=True)):
+        assert abs(reading["scene"] - p["scene"][i]) <= TOLERANCE
+        assert abs(reading["match"] - judge.match_probability(images[i : i + 1], scene, model)[0]) <= TOLERANCE
+        for name in canvas.ATTRIBUTES:
+            assert abs(reading["confidence"][name] - readings.confidence[name][i]) <= TOLERANCE
+            if reading["names"][name] != readings.names[name][i]:  # a near tie may go either way
+                top = np.sort(p[name][i])[-2:]
+                assert top[1] - top[0] <= TOLERANCE, (name, reading["names"][name], readings.names[name][i])
+        if reading["scene"] < 0.5:
+            assert reading["words"] == "not a scene"
+        elif reading["names"] == {name: readings.names[name][i] for name in canvas.ATTRIBUTES}:
+            assert reading["words"] == readings.describe(i)

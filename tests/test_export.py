@@ -165,7 +165,7 @@ def test_graphs_carry_the_weights_sha256(tiny_painters):
 def test_manifest_records_what_the_js_sampler_needs(tiny_painters):
     checkpoints, root = tiny_painters
     records = {name: export.check_export(name, root, checkpoints) for name in export.exported_names()}
-    assert set(records) == {"gan", "vae", "diffusion", "autoregressive"}
+    assert set(records) == {"gan", "vae", "diffusion", "autoregressive", "judge"}
     for name, record in records.items():
         manifest = store.read_manifest(name, checkpoints)
         assert record["weights_sha256"] == manifest.weights_sha256
@@ -181,6 +181,8 @@ def test_manifest_records_what_the_js_sampler_needs(tiny_painters):
     assert records["autoregressive"]["settings"]["length"] == autoregressive.LENGTH
     assert records["gan"]["settings"]["z_dim"] == store.read_manifest("gan", checkpoints).config["z_dim"]
     assert records["vae"]["settings"]["latent_dim"] == store.read_manifest("vae", checkpoints).config["latent_dim"]
+    labels = records["judge"]["settings"]["labels"]
+    assert labels == {**{k: list(v) for k, v in canvas.ATTRIBUTES.items()}, "object": [*canvas.OBJECTS, "none"]}
 
 
 def test_export_is_byte_for_byte_reproducible(tiny_painters, tmp_path):
@@ -273,16 +275,18 @@ def test_ensure_current_exports_only_what_is_missing_or_stale(copied):
     shutil.rmtree(export.export_folder("gan", record["weights_sha256"], root))
     said.clear()
     export.export_all(None, root, checkpoints, say=said.append)
-    assert [line.split()[0] for line in said] == ["exported", "current", "current", "current"]
+    assert [line.split()[0] for line in said] == ["exported", "current", "current", "current", "current"]  # + the judge
 
 
-def test_bad_input_writes_nothing(tiny_painters, tmp_path):
+def test_bad_input_writes_nothing(tiny_painters, tmp_path, monkeypatch):
     checkpoints, _ = tiny_painters
     out = tmp_path / "nothing"
     with pytest.raises(ValueError, match="unknown family 'unet'"):
         export.export_all(["gan", "unet-1"], out, checkpoints)
-    with pytest.raises(ValueError, match=r"no ONNX export for 'judge'"):
-        export.export_all(["gan", "judge"], out, checkpoints)
+    with monkeypatch.context() as patch:
+        patch.setattr(graphs, "BUILDERS", {k: v for k, v in graphs.BUILDERS.items() if k != "judge"})
+        with pytest.raises(ValueError, match=r"no ONNX export for 'judge'"):
+            export.export_all(["gan", "judge"], out, checkpoints)
     with pytest.raises(store.CheckpointError, match="no checkpoint 'vae-beta4'"):
         export.export_all(["gan", "vae-beta4"], out, checkpoints)
     assert not out.exists()
@@ -311,7 +315,8 @@ def test_copy_into_site_lays_out_runtime_models_and_rules(tiny_painters, tmp_pat
     index = json.loads((out / "painters.json").read_text())
     assert index["prompt_rules"] == canvas.prompt_rules()
     assert set(index["painters"]) == {"gan", "vae", "diffusion", "autoregressive"}
-    for family, info in index["painters"].items():
+    assert index["judge"]["name"] == "judge"
+    for family, info in [*index["painters"].items(), ("judge", index["judge"])]:
         assert info["folder"].startswith(f"models/{family}-")
         for graph in info["graphs"].values():
             assert (out / info["folder"] / graph["file"]).is_file()

@@ -194,3 +194,200 @@ def test_keyboard_labels_pixels_and_both_palettes(tab):
         colours[scheme] = (background, field.evaluate("e => getComputedStyle(e).color"))
     assert colours["default"] != colours["slate"], colours
     assert not record.errors, record.errors
+
+
+# --- the lesson's experiments, played in the page ------------------------------------------------
+
+
+def _wait_done(page: Any, family: str) -> None:
+    page.wait_for_function(
+        """family => {
+             const panels = [...document.querySelectorAll(`.painter-widget[data-family="${family}"] .painter-panel`)];
+             return panels.length && panels.every(p => p.dataset.state === 'done' || p.dataset.state === 'error')
+               && !document.querySelector(`.painter-widget[data-family="${family}"]`).getAttribute('aria-busy');
+           }""",
+        arg=family, timeout=120_000,
+    )  # fmt: skip
+
+
+def _judge_line(page: Any, family: str) -> dict[str, Any]:
+    return page.evaluate(
+        """family => {
+             const p = document.querySelector(`.painter-panel[data-family="${family}"] .painter-judge`);
+             return {text: p.textContent, words: p.dataset.words, match: Number(p.dataset.match)};
+           }""",
+        family,
+    )
+
+
+def test_the_judge_reads_every_painting_in_the_page(tab):
+    """Under each painting, the judge's reading in the prompt's own words and how sure it is of
+    all four: the probability judge.match_probability gives the same pixels in Python."""
+    from painters import canvas
+    from painters.measure import judge
+
+    page, record = _open(tab, "", "all")
+    prompt = _prompts(1)[0]
+    out = paint(page, "all", prompt, 2)
+    scene = canvas.parse_prompt(prompt)
+    vocabulary = {*canvas.OBJECTS, *canvas.COLOURS, *canvas.PLACES, *canvas.TIMES, "no", "object"}
+    for family, panel in out["panels"].items():
+        line = _judge_line(page, family)
+        assert line["text"].startswith("The judge reads: "), line
+        assert line["words"] == "not a scene" or set(line["words"].replace(",", "").split()) <= vocabulary, line
+        assert "sure of all four words" in line["text"]
+        expected = judge.match_probability(panel["pixels"][None], scene)[0]
+        assert abs(line["match"] - expected) <= 1e-3, (family, line, expected)
+    assert not record.errors, record.errors
+
+
+def test_the_diffusion_steps_show_the_noisy_picture_and_the_clean_guess(tab):
+    """Each step of the strip holds x_t and the x0 predicted from it: the first x_t is pure
+    noise (rougher than any guess), and the last x_t is close to the painting."""
+    from painters.measure import metrics
+
+    page, record = _open(tab, FAMILY_PAGE["diffusion"], "diffusion")
+    out = paint(page, "diffusion", _prompts(1)[0], 0, knobs={"steps": 4})
+    steps = page.evaluate(
+        """() => [...document.querySelectorAll('.painter-strip [data-step]')].map(item =>
+             ['xt', 'x0'].map(what => {
+               const c = item.querySelector('canvas.painter-' + what);
+               const pixels = Array.from(c.getContext('2d').getImageData(0, 0, 32, 32).data);
+               return {label: c.getAttribute('aria-label'), pixels};
+             }))"""
+    )
+    assert len(steps) == 4
+    pictures = [[np.array(c["pixels"], dtype=np.uint8).reshape(1, 32, 32, 4)[..., :3] for c in step] for step in steps]
+    assert all("noisy picture x_t" in xt["label"] and "clean picture x₀" in x0["label"] for xt, x0 in steps)
+    first_xt, first_x0 = pictures[0]
+    assert metrics.sharpness(first_xt) > 3 * metrics.sharpness(first_x0)
+    final = out["panels"]["diffusion"]["pixels"].astype(int)
+    assert np.abs(pictures[-1][0][0].astype(int) - final).mean() < np.abs(first_xt[0].astype(int) - final).mean()
+    assert not record.errors, record.errors
+
+
+def _canvas(page: Any, family: str) -> np.ndarray:
+    data = page.evaluate(
+        """family => Array.from(document.querySelector(`.painter-panel[data-family="${family}"] canvas`)
+             .getContext('2d').getImageData(0, 0, 32, 32).data)""",
+        family,
+    )
+    return np.array(data, dtype=np.uint8).reshape(32, 32, 4)[..., :3].astype(int)
+
+
+def _settle(page: Any, family: str) -> None:
+    page.evaluate(f"document.querySelector('.painter-widget[data-family=\"{family}\"]').painter.settle()")
+
+
+def _walk_to_the_end_paints_that_seed(page: Any, family: str) -> None:
+    """The walk's scrubber, by keyboard, from the painted seed to another: each step repaints,
+    and its end is that seed's own painting."""
+    prompt = _prompts(1)[0]
+    start = paint(page, family, prompt, 0)["panels"][family]["pixels"].astype(int)
+    page.fill(f"#painter-{family}-to", "7")
+    page.focus(f"#painter-{family}-walk")
+    page.keyboard.press("End")
+    _settle(page, family)
+    end = _canvas(page, family)
+    assert "of the way" in page.locator(f".painter-panel[data-family={family}] canvas").get_attribute("aria-label")
+    assert np.abs(end - start).mean() > 1, "the walk did not move"
+    seven = paint(page, family, prompt, 7)["panels"][family]["pixels"].astype(int)
+    assert np.abs(end - seven).mean() <= 1, "the walk's end is not the other seed's painting"
+
+
+def test_the_vae_latent_sliders_repaint_with_the_prior_marked_and_walk_between_seeds(tab):
+    page, record = _open(tab, FAMILY_PAGE["vae"], "vae")
+    paint(page, "vae", _prompts(1)[0], 0)
+    latents = page.evaluate(
+        """() => [...document.querySelectorAll('.painter-latent')].map(n => {
+             const input = n.querySelector('input[type=range]');
+             const pct = (s) => parseFloat(s);
+             return {label: document.querySelector(`label[for="${input.id}"]`)?.textContent,
+                     note: document.getElementById(input.getAttribute('aria-describedby'))?.textContent,
+                     band: ['left', 'width'].map(k => pct(n.querySelector('.painter-band').style[k])),
+                     mean: pct(n.querySelector('.painter-mean').style.left), value: Number(input.value),
+                     min: Number(input.min), max: Number(input.max)};
+           })"""
+    )  # fmt: skip
+    assert latents, "no latent sliders"
+    for i, z in enumerate(latents):
+        assert z["label"] == f"z{i + 1}"
+        assert z["note"].startswith("prior ")
+        low, width = z["band"]
+        assert 0 <= low < z["mean"] < low + width <= 100, z
+        assert z["min"] <= z["value"] <= z["max"]
+    before = _canvas(page, "vae")
+    page.focus("#painter-vae-z0")
+    for _ in range(25):
+        page.keyboard.press("ArrowRight")
+    _settle(page, "vae")
+    assert np.abs(_canvas(page, "vae") - before).mean() > 0.5, "moving z1 did not change the picture"
+    assert "set by hand" in page.locator(".painter-panel canvas").get_attribute("aria-label")
+    assert _judge_line(page, "vae")["text"].startswith("The judge reads: ")
+    _walk_to_the_end_paints_that_seed(page, "vae")
+    assert not record.errors, record.errors
+
+
+def test_the_gan_walks_through_z_between_two_seeds(tab):
+    page, record = _open(tab, FAMILY_PAGE["gan"], "gan")
+    _walk_to_the_end_paints_that_seed(page, "gan")
+    assert page.locator("label[for=painter-gan-walk]").count() == 1
+    assert not record.errors, record.errors
+
+
+def test_the_autoregressive_pace_and_a_pressed_token_repaint_the_rest(tab):
+    """At a slow pace the tokens arrive one by one (the grid fills as they come); pressing a
+    token in the grid forces the next code there: the tokens before it stay, the painting is
+    read again by the judge, and the echo says what changed and what the judge read before."""
+    page, record = _open(tab, FAMILY_PAGE["autoregressive"], "autoregressive")
+    paint(page, "autoregressive", _prompts(1)[0], 0)  # mounts the widget: the knobs exist now
+    page.select_option("#painter-autoregressive-pace", "2")
+    page.locator(".painter-widget button[type=submit]").click()
+    page.wait_for_timeout(1500)
+    written = page.evaluate(
+        "[...document.querySelectorAll('.painter-tokens button')].filter(b => b.textContent !== '·').length"
+    )
+    assert 1 <= written <= 6, f"{written} tokens written in 1.5 s at 2 a second"
+    page.select_option("#painter-autoregressive-pace", "0")  # the rest as fast as it can
+    _wait_done(page, "autoregressive")
+    _settle(page, "autoregressive")
+    grid = page.locator(".painter-tokens button")
+    before = [int(t) for t in grid.all_text_contents()]
+    assert len(before) == 64
+    grid.nth(10).focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.querySelector('.painter-echo')", timeout=60_000)
+    _settle(page, "autoregressive")
+    after = [int(t) for t in page.locator(".painter-tokens button").all_text_contents()]
+    assert after[:10] == before[:10]
+    codebook = int(page.locator("#painter-autoregressive-token").get_attribute("max")) + 1
+    assert after[10] == (before[10] + 1) % codebook
+    echo = page.locator(".painter-echo").text_content()
+    for words in ("Forced token 10", "The judge read ", "before; now "):
+        assert words in echo, echo
+    assert int(page.locator(".painter-echo").get_attribute("data-changed")) >= 1
+    assert not record.errors, record.errors
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_every_control_is_labelled_and_fits_a_phone(tab, family):
+    """At 375 px, after a painting (every knob built): nothing in the widget runs past the
+    screen's edge, and every input, slider and menu has a label."""
+    page, record = _open(tab, FAMILY_PAGE[family], family)
+    page.set_viewport_size({"width": 375, "height": 812})
+    paint(page, family, _prompts(1)[0], 0)
+    _settle(page, family)
+    facts = page.evaluate(
+        """() => {
+             const width = document.documentElement.clientWidth;
+             const widget = document.querySelector('.painter-widget');
+             const wide = [...widget.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > width + 1);
+             const unlabelled = [...widget.querySelectorAll('input, select')]
+               .filter(e => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label'));
+             const name = (e) => e.tagName + '.' + e.className;
+             return {wide: wide.map(name), unlabelled: unlabelled.map(e => e.id || e.name),
+                     scroll: document.documentElement.scrollWidth - width};
+           }"""
+    )  # fmt: skip
+    assert facts == {"wide": [], "unlabelled": [], "scroll": 0}, facts
+    assert not record.errors, record.errors

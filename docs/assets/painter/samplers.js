@@ -14,6 +14,7 @@
 //   paintDiffusion  diffusion.ddim_trajectory + sample_images (steps, guidance, every x0)
 //   paintAutoregressive  autoregressive.sample_tokens (guidance, temperature, forced tokens)
 //                        and decode_tokens (arDecode)
+//   judgeRead       judge.probabilities / match_probability: what the judge reads in a picture
 
 const f = Math.fround;
 export const SIZE = 32;
@@ -138,10 +139,19 @@ export function toRGBA(rgb) {
 
 // gan.sample_images: z = truncation * randn(z_dim); one generator pass.
 export async function paintGan(runner, settings, { tokens, rng, truncation = 1 }) {
+  const eps = rng.normal(settings.z_dim);
   const t = f(truncation);
-  const z = rng.normal(settings.z_dim).map((x) => f(t * x));
+  const z = eps.map((x) => f(t * x));
   const out = await runner.run('generator', { z: float32(z, [1, settings.z_dim]), tokens: int64(tokens, [1, tokens.length]) });
-  return { image: out.image.data, z };
+  return { image: out.image.data, z, eps };
+}
+
+// The generator on a given standard-normal draw eps (a point of a walk through z), truncated.
+export async function ganGenerate(runner, settings, tokens, eps, truncation = 1) {
+  const t = f(truncation);
+  const z = Float32Array.from(eps, (x) => f(t * x));
+  const out = await runner.run('generator', { z: float32(z, [1, settings.z_dim]), tokens: int64(tokens, [1, tokens.length]) });
+  return out.image.data;
 }
 
 // --- VAE -----------------------------------------------------------------------------------------
@@ -200,7 +210,8 @@ export function ddimTimes(timesteps, steps) {
 }
 
 // diffusion.ddim_trajectory then sample_images: deterministic DDIM from x_T ~ N(0, I).
-// onStep({step, steps, t, x0}) after each network call, with the clean picture predicted now.
+// onStep({step, steps, t, xt, x0}) after each network call: the noisy picture x_t the denoiser
+// was given, and the clean picture it predicts from it.
 export async function paintDiffusion(runner, settings, { tokens, rng, steps, guidance, onStep }) {
   steps = steps || settings.sample_steps;
   guidance = guidance ?? settings.guidance;
@@ -225,7 +236,7 @@ export async function paintDiffusion(runner, settings, { tokens, rng, steps, gui
       const eps = f(f(x[k] - f(a * x0[k])) / bSafe);
       next[k] = f(f(aNext * x0[k]) + f(bNext * eps));
     }
-    if (onStep) await onStep({ step: i + 1, steps, t: tNow, x0 });
+    if (onStep) await onStep({ step: i + 1, steps, t: tNow, xt: x, x0 });
     x = next;
   }
   return { image: x };
@@ -269,6 +280,35 @@ export async function arDecode(runner, settings, ids) {
   const mask = Array.from({ length: settings.length }, (_, i) => (i < ids.length ? 1 : 0));
   const out = await runner.run('decoder', { ids: int64(full, [1, settings.length]), mask: float32(mask, [1, settings.length]) });
   return out.image.data;
+}
+
+// --- the judge -----------------------------------------------------------------------------------
+
+// painters.measure.judge.probabilities on one picture's RGB bytes (toPixels' output, as the canvas
+// holds them), and what the page says of them: per attribute the value read and its probability,
+// the probability that it is a scene at all, and, given the prompt's {object, colour, place,
+// time}, judge.match_probability: p(a scene) times the probability of each of the four.
+export async function judgeRead(runner, settings, rgb, wanted = null) {
+  const out = await runner.run('judge', { pixels: { type: 'uint8', data: Uint8Array.from(rgb), dims: [1, SIZE, SIZE, 3] } });
+  const scene = out.scene.data[1];
+  const names = {}, confidence = {};
+  let match = scene;
+  for (const [name, labels] of Object.entries(settings.labels)) {
+    const p = out[name].data;
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k] > p[best]) best = k;
+    names[name] = labels[best];
+    confidence[name] = p[best];
+    if (wanted) match *= p[labels.indexOf(wanted[name])];
+  }
+  return { names, confidence, scene, match: wanted ? match : null };
+}
+
+// judge.Readings.describe for one reading: "red bicycle, beach, sunset", or "not a scene".
+export function describeReading(r) {
+  if (r.scene < 0.5) return 'not a scene';
+  const n = r.names;
+  return `${n.object === 'none' ? 'no object' : `${n.colour} ${n.object}`}, ${n.place}, ${n.time}`;
 }
 
 export const PAINTERS = { gan: paintGan, vae: paintVae, diffusion: paintDiffusion, autoregressive: paintAutoregressive };

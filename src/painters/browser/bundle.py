@@ -3,8 +3,8 @@
 The site gets `assets/painter/`: the runtime (onnxruntime-web's wasm-only build, its loader
 and its .wasm, copied from node_modules, pinned in package.json; nothing from a CDN), the models
 in a folder per painter named by its weights' hash (a retrained painter is a new URL, never a
-stale cache hit), and `painters.json`: the prompt rules (canvas.prompt_rules) and every
-painter's export manifest. The widget's own JS and CSS are plain files under docs/assets/painter/.
+stale cache hit), and `painters.json`: the prompt rules (canvas.prompt_rules), every
+painter's export manifest and the judge's. The widget's own JS and CSS are plain files under docs/assets/painter/.
 """
 
 from __future__ import annotations
@@ -26,12 +26,16 @@ SITE_FOLDER = "assets/painter"
 
 
 def site_index(records: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """painters.json: the prompt rules, and per family where its models are and its settings."""
-    painters = {}
+    """painters.json: the prompt rules, per family where its models are and its settings, and
+    the same for the judge (which reads every painted picture in the page), apart."""
+    painters, judge = {}, None
     for name, record in records.items():
-        folder = f"models/{name}-{record['weights_sha256'][:12]}"
-        painters[record["family"]] = {**record, "folder": folder}
-    return {"format": export.FORMAT, "prompt_rules": canvas.prompt_rules(), "painters": painters}
+        entry = {**record, "folder": f"models/{name}-{record['weights_sha256'][:12]}"}
+        if name == export.JUDGE:
+            judge = entry
+        else:
+            painters[record["family"]] = entry
+    return {"format": export.FORMAT, "prompt_rules": canvas.prompt_rules(), "painters": painters, "judge": judge}
 
 
 def ort_dist() -> Path:
@@ -73,7 +77,7 @@ def copy_into_site(site_dir: str | Path, root: Path | None = None, checkpoints: 
     index = site_index(records)
     for name, record in records.items():
         source = export.export_folder(name, record["weights_sha256"], root)
-        target = out / index["painters"][record["family"]]["folder"]
+        target = out / (index["judge"] if name == export.JUDGE else index["painters"][record["family"]])["folder"]
         target.mkdir(parents=True)
         for graph in record["graphs"].values():
             _copy(source / graph["file"], target / graph["file"])

@@ -179,7 +179,7 @@ def check_export(name: str, root: Path | None = None, checkpoints: Path | None =
     other code (the checkpoint's source hash, or this exporter), and graph files that are
     missing or changed since export.
     """
-    fix = f"run `{COMMAND}`" + (f" {registry.family_of(name)}" if name in registry.painters() else "")
+    fix = f"run `{COMMAND}`" + (f" {registry.family_of(name)}" if name in _candidates() else "")
     current = store.read_manifest(name, checkpoints, fix=f"run `{loading.retrain_command(name)}`")
     folder = export_folder(name, current.weights_sha256, root)
     path = folder / "manifest.json"
@@ -259,10 +259,19 @@ def _inside(folder: Path, name: object, manifest: Path, fix: str) -> Path:
     return file
 
 
+#: The checkpoint that reads the painters' pictures in the page, exported beside them.
+JUDGE = "judge"
+
+
+def _candidates() -> tuple[str, ...]:
+    return (*registry.painters(), JUDGE)
+
+
 def exported_names() -> tuple[str, ...]:
     """The checkpoints the site paints with: each painting family's committed one (named after
-    it). A family without a builder is left out (export_all says so)."""
-    return tuple(name for name in registry.painters() if name in graphs.BUILDERS)
+    it), and the judge that reads their pictures. A family without a builder is left out
+    (export_all says so)."""
+    return tuple(name for name in _candidates() if name in graphs.BUILDERS)
 
 
 def export_all(
@@ -273,11 +282,11 @@ def export_all(
     force: bool = False,
     say: Callable[[str], None] = lambda line: None,
 ) -> dict[str, dict[str, Any]]:
-    """Export every named checkpoint (default: every painter's) whose export is missing or stale
+    """Export every named checkpoint (default: every painter's, and the judge's) whose export is missing or stale
     (or all, with force); their checked manifests. Everything is checked before anything is
     written: an unknown name, a family without an exporter, a stale checkpoint."""
     if names is None:
-        names = registry.painters()
+        names = _candidates()
         for skipped in [n for n in names if n not in graphs.BUILDERS]:
             say(f"skipped {skipped}: no ONNX export for its family (browser/graphs.py)")
         names = [n for n in names if n in graphs.BUILDERS]

@@ -14,6 +14,10 @@ reads (docs/assets/painter/samplers.js).
   computes it, so a uniform draw picks the same token in the browser as in Python); `decoder`
   (ids, mask) -> image, the tokenizer's decoder, masked as autoregressive.decode_tokens masks the
   tokens not written yet.
+- judge (not a painter: it reads every painter's pictures in the page): `judge` pixels (1, 32,
+  32, 3) uint8, as the canvas holds them -> the probabilities of each attribute's values (the
+  object's with "none" last), and of "a scene at all", exactly what painters.measure.judge.read
+  computes from the same pixels.
 
 Batch 1 and static shapes (except the KV cache's length): the widget paints one picture per
 painter, and static shapes let onnxruntime plan its memory once. Every graph wraps the
@@ -249,11 +253,42 @@ def _ar_settings(model: Any) -> dict[str, Any]:
     }
 
 
+# Judge ----------------------------------------------------------------------------------------
+
+
+class JudgeReader(nn.Module):
+    """pixels (1, 32, 32, 3) uint8 -> per attribute its values' probabilities, and the scene's
+    (p(not a scene), p(a scene)): judge.read's to_tensor, features, heads and softmax."""
+
+    def __init__(self, model: Any) -> None:
+        super().__init__()
+        self.model = model
+
+    def forward(self, pixels: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        x = pixels.permute(0, 3, 1, 2).float() / 127.5 - 1.0
+        h = self.model.features(x)
+        heads = [self.model.heads[name](h).softmax(-1) for name in canvas.ATTRIBUTES]
+        return (*heads, self.model.scene(h).softmax(-1))
+
+
+def _judge_graphs(model: Any) -> list[Graph]:
+    pixels = torch.zeros(1, canvas.SIZE, canvas.SIZE, 3, dtype=torch.uint8)
+    return [Graph("judge", JudgeReader(model), {"pixels": pixels}, (*canvas.ATTRIBUTES, "scene"))]
+
+
+def _judge_settings(model: Any) -> dict[str, Any]:
+    """The value each output's entries stand for, in order (the object's last one: no object)."""
+    labels = {name: list(values) for name, values in canvas.ATTRIBUTES.items()}
+    labels["object"].append("none")
+    return {"labels": labels}
+
+
 BUILDERS: dict[str, Builder] = {
     "gan": Builder(_gan_graphs, _gan_settings),
     "vae": Builder(_vae_graphs, _vae_settings),
     "diffusion": Builder(_diffusion_graphs, _diffusion_settings),
     "autoregressive": Builder(_ar_graphs, _ar_settings),
+    "judge": Builder(_judge_graphs, _judge_settings),
 }
 
 

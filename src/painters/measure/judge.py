@@ -19,7 +19,7 @@ from painters.checkpoints import loading
 from painters.families.judge import HEADS, NOT_SCENES, Judge, not_scenes
 from painters.families.shared import to_pixels, to_tensor
 
-__all__ = ["HEADS", "Readings", "controls", "evaluate", "load_judge", "read"]
+__all__ = ["HEADS", "Readings", "controls", "evaluate", "load_judge", "match_probability", "probabilities", "read"]
 
 
 def evaluate(model: Judge) -> dict[str, object]:
@@ -96,6 +96,29 @@ def read(images: np.ndarray, model: Judge | None = None, batch: int = 256) -> Re
     scores = torch.cat(logits["layout"])
     layout = scores * model.layout_std + model.layout_mean
     return Readings(names, confidence, scene, torch.cat(feats).numpy(), scores.numpy(), layout.numpy())
+
+
+@torch.no_grad()
+def probabilities(images: np.ndarray, model: Judge | None = None) -> dict[str, np.ndarray]:
+    """Per attribute (N, values) the probability of each value (the object's last: no object),
+    and "scene" (N,): the probability that a picture is a scene at all. What the page's judge
+    (the exported graph, docs/assets/painter/samplers.js judgeRead) reads."""
+    model = model or load_judge()
+    model.eval()
+    logits = model(to_tensor(images).contiguous(memory_format=torch.channels_last))
+    out = {name: logits[name].softmax(-1).numpy() for name in canvas.ATTRIBUTES}
+    return {**out, "scene": logits["scene"].softmax(-1)[:, 1].numpy()}
+
+
+def match_probability(images: np.ndarray, scene: canvas.Scene, model: Judge | None = None) -> np.ndarray:
+    """(N,) how sure the judge is that a picture is a scene with all four of this scene's
+    attributes: p(a scene) times p(its object) p(its colour) p(its place) p(its time), the heads
+    taken as independent."""
+    p = probabilities(images, model)
+    out = p["scene"].astype(np.float64)
+    for name, values in canvas.ATTRIBUTES.items():
+        out = out * p[name][:, values.index(getattr(scene, name))]
+    return out
 
 
 def controls(model: Judge | None = None, n: int = 64, seed: int = 5) -> dict[str, dict[str, float]]:
