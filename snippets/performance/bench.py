@@ -42,3 +42,11 @@ print(figures.table(rows, ["what", "measured", "target", ""]))
 columns = ["batch 1 (ms/image)", "batch 64 (ms/image)", "floor, batch 64 (ms/image)", "sampler / floor"]
 rows = [(family, *(row.get(c, "-") for c in columns)) for family, row in bench["painters"].items()]
 print(figures.table(rows, ["painter", *columns]))
+# The Comparison and Measure pages time the painters and the renderer again while this site is
+# built, on whatever else the machine is doing then: say so, so two numbers are not read as one.
+print(
+    f'<p>These are the benchmark run\'s times ({machine["date"]}). The <a href="../compare/">Comparison</a> '
+    'and <a href="../measure/">Measure</a> pages time the same painters and the renderer again while this '
+    "site is built, each with its own machine load beside it, so the two sets differ by what the machine "
+    "was doing at each moment, not by what the code does.</p>"
+)
