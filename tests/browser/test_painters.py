@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from built_site import SITE, set_scheme
+from built_site import NODE_MODULES, SCHEMES, SITE, set_scheme
 from painter_site import PAGES, paint, torch_draws
 
 INDEX = SITE / "assets" / "painter" / "painters.json"
@@ -390,4 +390,72 @@ def test_every_control_is_labelled_and_fits_a_phone(tab, family):
            }"""
     )  # fmt: skip
     assert facts == {"wide": [], "unlabelled": [], "scroll": 0}, facts
+    assert not record.errors, record.errors
+
+
+# --- how the widget reads: contrast in every state, a refused prompt -----------------------------
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+#: axe's contrast rule on the widget only (the rest of the page is test_accessibility's).
+CONTRAST = """async () => {
+  const result = await axe.run(document.querySelector('.painter-widget'),
+    {runOnly: ['color-contrast'], resultTypes: ['violations']});
+  return result.violations.flatMap(v => v.nodes.map(n =>
+    `${n.target.join(' ')}: ${(n.failureSummary || '').split('\\n').slice(1, 2).join('').trim()}`));
+}"""
+REFUSED = "a purple dragon in space"
+
+
+def _contrast(page: Any, state: str) -> list[str]:
+    """axe's color-contrast findings in the widget, in the light and the dark scheme."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.add_script_tag(path=str(AXE))
+    found = []
+    for scheme in SCHEMES:
+        page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        found += [f"{state}, {SCHEMES[scheme]}: {finding}" for finding in page.evaluate(CONTRAST)]
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+    return found
+
+
+def _throttle(page: Any, bytes_per_second: float | None) -> None:
+    """Chromium's own network throttling (DevTools), so the loading state lasts long enough to read."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "uploadThroughput": -1,
+        "downloadThroughput": bytes_per_second if bytes_per_second else -1,
+    })  # fmt: skip
+
+
+def test_every_state_of_the_widget_reads_at_4_5_to_1_in_both_schemes(tab):
+    """Idle, loading, painted and refused, light and dark: axe's color-contrast rule finds
+    nothing in the widget (the error text included), and a refused prompt clears the pictures
+    of the one before and says nothing was painted."""
+    page, record = _open(tab, "", "all")
+    widget = '.painter-widget[data-family="all"]'
+    found = _contrast(page, "idle")
+    _throttle(page, 2e6)
+    page.locator(f"{widget} button[type=submit]").click()
+    page.wait_for_function("document.querySelector('.painter-panel')?.dataset.state === 'loading'", timeout=60_000)
+    found += _contrast(page, "loading")
+    _throttle(page, None)
+    _wait_done(page, "all")
+    found += _contrast(page, "painted")
+    out = paint(page, "all", REFUSED, 0)
+    assert out["error"], "a refused prompt without a word of why"
+    assert out["status"] == "Nothing painted: the prompt needs a change."
+    for family, panel in out["panels"].items():
+        assert panel["state"] == "refused", (family, panel["state"])
+        assert not panel["pixels"].any(), f"{family}: the old picture is still shown"
+        assert panel["ms"] is None, family
+        assert "nothing painted" in panel["label"], panel["label"]
+    shown = page.evaluate(
+        f"[...document.querySelectorAll('{widget} .painter-judge, {widget} .painter-time')].map(e => e.textContent)"
+    )
+    assert not any(shown), f"the old times and readings are still shown: {shown}"
+    found += _contrast(page, "refused")
+    assert page.locator(f"{widget} .painter-error").is_visible()
+    assert not found, "\n".join(found)
     assert not record.errors, record.errors

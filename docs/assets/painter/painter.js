@@ -148,6 +148,20 @@ class Panel {
   label(text) {
     this.canvas.setAttribute('aria-label', text);
   }
+
+  // A refused prompt: nothing of the previous painting stays (picture, times, reading, strip).
+  clear(why) {
+    this.shown++; // a reading still on its way is dropped
+    this.canvas.getContext('2d').clearRect(0, 0, 32, 32);
+    this.caption.querySelector('.painter-time').textContent = '';
+    this.reading.replaceChildren();
+    delete this.reading.dataset.words;
+    delete this.reading.dataset.match;
+    this.progress.textContent = '';
+    this.extra.replaceChildren();
+    this.figure.dataset.state = 'refused';
+    this.label(`${LABELS[this.family]}: nothing painted (${why})`);
+  }
 }
 
 // Draw a picture in a panel and have the judge read it: the reading ({words, match}), or null
@@ -504,6 +518,7 @@ export function mount(widget, base) {
         } catch (e) {
           if (!(e instanceof PromptError)) throw e;
           showError(e.message);
+          for (const panel of Object.values(panels)) panel.clear('the prompt needs a change');
           status.textContent = 'Nothing painted: the prompt needs a change.';
           return;
         }
