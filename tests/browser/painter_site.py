@@ -71,10 +71,11 @@ def assemble(folder: Path, root: Path | None = None, checkpoints: Path | None = 
     shutil.copytree(DOCS_PAINTER, painter)
     bundle.copy_into_site(folder, root, checkpoints)
     sheets = stylesheets(folder)
+    cost = functools.cache(functools.partial(bundle.first_paint, root=root, checkpoints=checkpoints))
     for url, place in PAGES.items():
         page = folder / url / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        widget = (WIDGETS / f"{place}.md").read_text(encoding="utf-8")
+        widget = bundle.fill_costs((WIDGETS / f"{place}.md").read_text(encoding="utf-8"), cost)  # as the build does
         base = "." if not url else ".."
         styles = "\n".join(f'<link rel="stylesheet" href="{base}/{sheet}">' for sheet in sheets)
         page.write_text(_PAGE.format(place=place, base=base, styles=styles, widget=widget), encoding="utf-8")

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from typing import Any
 
 import numpy as np
@@ -95,16 +96,26 @@ def _torch_pictures(family: str, prompts: list[str]) -> np.ndarray:
 
 def test_nothing_is_fetched_before_paint_and_nothing_leaves_the_site(tab):
     """The first load of a widget page requests none of the painter's JS, runtime or models;
-    Paint (a real click) loads them from the site itself, single-threaded, and paints."""
+    Paint (a real click) loads them from the site itself, single-threaded, and paints. The
+    status line said beforehand how many bytes that would be: exactly the sum of the files the
+    page then fetched (each once, and the models of its own families and the judge's only), and
+    each caption gives the loading time and the painting time apart."""
     for url, place in PAGES.items():
         family = "all" if place == "home" else place
         page, record = _open(tab, url, family)
+        site = record.url[: len(record.url) - len(url)]
         requested: list[str] = []
         page.on("request", lambda r, seen=requested: seen.append(r.url))
         before = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
         heavy = [u for u in before if "/assets/painter/" in u and not u.endswith(".css")]
         assert not heavy, f"/{url} loaded painter files before Paint: {heavy}"
-        page.locator(f'.painter-widget[data-family="{family}"] button[type=submit]').click()
+        widget = f'.painter-widget[data-family="{family}"]'
+        said = page.locator(f"{widget} .painter-status").text_content()
+        promised = page.locator(f"{widget} .painter-cost").get_attribute("data-bytes")
+        assert promised, f"/{url}: the status line names no byte count before Paint: {said!r}"
+        assert f"fetches {int(promised) / 1e6:.1f} MB (" in said, said
+        assert "gzipped" in said, said
+        page.locator(f"{widget} button[type=submit]").click()
         page.wait_for_function(
             """family => {
                  const widget = document.querySelector(`.painter-widget[data-family="${family}"]`);
@@ -116,12 +127,24 @@ def test_nothing_is_fetched_before_paint_and_nothing_leaves_the_site(tab):
         states = page.evaluate("[...document.querySelectorAll('.painter-panel')].map(p => p.dataset.state)")
         assert set(states) == {"done"}, states
         assert any("/assets/painter/ort/" in u and u.endswith(".wasm") for u in requested), requested
-        assert any("/assets/painter/models/" in u for u in requested), requested
+        fetched = [u for u in requested if "/assets/painter/" in u]
+        assert len(fetched) == len(set(fetched)), f"/{url}: a file fetched twice: {sorted(fetched)}"
+        sizes = {u[len(site) :]: (SITE / u[len(site) :]).stat().st_size for u in fetched}
+        assert sum(sizes.values()) == int(promised), (f"/{url}: said {promised} bytes, fetched", sizes)
+        index = json.loads(INDEX.read_text())
+        wanted = {*(index["painters"] if family == "all" else [family]), "judge"}
+        models = {u.split("/models/")[1].split("-")[0] for u in fetched if "/models/" in u}
+        assert models == wanted, f"/{url} fetched the models of {sorted(models)}"
+        times = page.locator(f"{widget} .painter-time").all_text_contents()
+        assert times, f"/{url}: no captions"
+        assert all(re.fullmatch(r"loaded in [0-9.]+ m?s, painted in [0-9.]+ m?s", t) for t in times), times
         assert not record.foreign, record.foreign
         assert not record.failed, record.failed
         assert not record.errors, record.errors
         pixels = paint(page, family, _prompts(1)[0], 1)["panels"]
         assert all(p["pixels"].std() > 0 for p in pixels.values()), "a blank canvas"
+        again = page.locator(f"{widget} .painter-time").all_text_contents()
+        assert all(re.fullmatch(r"already loaded, painted in [0-9.]+ m?s", t) for t in again), again
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -436,9 +459,16 @@ def test_every_state_of_the_widget_reads_at_4_5_to_1_in_both_schemes(tab):
     page, record = _open(tab, "", "all")
     widget = '.painter-widget[data-family="all"]'
     found = _contrast(page, "idle")
+    promised = int(page.locator(f"{widget} .painter-cost").get_attribute("data-bytes"))
     _throttle(page, 2e6)
     page.locator(f"{widget} button[type=submit]").click()
     page.wait_for_function("document.querySelector('.painter-panel')?.dataset.state === 'loading'", timeout=60_000)
+    bar = page.locator(f"{widget} .painter-load progress")
+    assert bar.is_visible(), "no progress bar while loading"
+    assert page.locator(f"{widget} label[for='{bar.get_attribute('id')}']").count() == 1
+    part_way = "b => b.value > 0 && b.value < b.max"  # fed by the bytes received, part way there
+    page.wait_for_function(f"({part_way})(document.querySelector(`{widget} .painter-load progress`))", timeout=60_000)
+    assert int(bar.evaluate("b => b.max")) == promised
     found += _contrast(page, "loading")
     _throttle(page, None)
     _wait_done(page, "all")
