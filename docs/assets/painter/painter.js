@@ -610,7 +610,7 @@ export function mount(widget, base) {
       const cold = families.filter((f) => !runners[f]);
       const hide = !shared || cold.length || !judge ? showLoading(received) : () => {};
       try {
-        status.textContent = total && received === 0 ? `Loading the runtime and the models (${mb(total)})…` : 'Loading…';
+        status.textContent = total && received === 0 ? `Fetching ${mb(total)} once, then painting…` : 'Loading…';
         for (const f of cold) panels[f].figure.dataset.state = 'loading';
         const { reader } = await loadShared(base);
         let tokens;
