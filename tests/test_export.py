@@ -4,6 +4,7 @@ reproducibility, the site's files, the command line, and prompts read alike in P
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import random
 import re
@@ -324,6 +325,44 @@ def test_copy_into_site_lays_out_runtime_models_and_rules(tiny_painters, tmp_pat
     stale.mkdir()
     bundle.copy_into_site(tmp_path, root, checkpoints)  # again: a retrained painter's old folder goes
     assert not stale.exists()
+
+
+def test_the_first_paints_bytes_are_the_files_the_site_serves(tiny_painters, tmp_path):
+    """What the status line promises: each file a widget's first Paint fetches, read from the
+    files laid out in the site, raw and gzipped at level 6; only the widget's own families'
+    models and the judge's; the runtime is the widget's scripts, onnxruntime-web and painters.json."""
+    if not (bundle.ort_dist() / bundle.ORT_FILES[0]).is_file():
+        pytest.skip("onnxruntime-web is not installed: run `npm ci --ignore-scripts`")
+    checkpoints, root = tiny_painters
+    out = bundle.copy_into_site(tmp_path, root, checkpoints)
+    shutil.copytree(bundle.WIDGET_SCRIPTS, out, dirs_exist_ok=True)  # as MkDocs copies docs/assets/
+    assert bundle.widget_modules() == ["painter.js", "prompt.js", "samplers.js"]
+    everything = {}
+    for family in ("all", *registry.painters()):
+        fetched = bundle.first_paint(family, root=root, checkpoints=checkpoints)
+        paths_ = [f.path for f in fetched]
+        assert len(paths_) == len(set(paths_)), paths_
+        for f in fetched:
+            data = (out / f.path).read_bytes()
+            assert f.bytes == len(data), f.path
+            assert f.gzip_bytes == len(gzip.compress(data, compresslevel=6)), f.path
+            assert f.part == ("models" if f.path.startswith("models/") else "runtime"), f.path
+        folders = {p.split("/")[1].rsplit("-", 1)[0] for p in paths_ if p.startswith("models/")}
+        assert folders == ({*registry.painters(), "judge"} if family == "all" else {family, "judge"}), (family, folders)
+        runtime = [p for p in paths_ if not p.startswith("models/")]
+        assert runtime == [*bundle.widget_modules(), *(f"ort/{n}" for n in bundle.ORT_FILES), "painters.json"]
+        everything[family] = fetched
+    # The status line: the sums, in bytes for the progress bar and in MB for the reader.
+    html = widget.widget_html("gan")
+    assert '<span class="painter-cost" data-family="gan">' in html
+    filled = bundle.fill_costs(html, lambda family: everything[family])
+    total = sum(f.bytes for f in everything["gan"])
+    gzipped = sum(f.gzip_bytes for f in everything["gan"])
+    runtime = sum(f.bytes for f in everything["gan"] if f.part == "runtime")
+    assert f'data-bytes="{total}" data-gzip-bytes="{gzipped}"' in filled
+    assert f"the first Paint fetches {total / 1e6:.1f} MB ({gzipped / 1e6:.1f} MB gzipped)" in filled
+    assert f"the runtime {runtime / 1e6:.1f} MB and the models {(total - runtime) / 1e6:.1f} MB" in filled
+    assert gzipped < total
 
 
 def test_copy_into_site_refuses_a_stale_export(copied, tmp_path):

@@ -286,3 +286,26 @@ def test_an_equation_that_would_show_as_tex_stops_the_build():
         hooks.math_to_mathml(arithmatex(r"\foo x"))
     with pytest.raises(PluginError, match=r"vae\.md: .*\\foo"):
         hooks.on_page_content(arithmatex(r"\foo x"), page("vae.md", "vae/"), {}, None)
+
+
+def test_a_widgets_status_line_gets_what_its_first_paint_fetches(monkeypatch):
+    """on_post_page writes, into the status line of each painter widget, the bytes its first
+    Paint fetches (bundle.first_paint: here two made-up files), once per build."""
+    from painters.browser import bundle, widget
+
+    calls = []
+
+    def first_paint(family):
+        calls.append(family)
+        return [
+            bundle.Fetched("painter.js", "runtime", 2_000_000, 500_000),
+            bundle.Fetched("models/gan-0/generator.onnx", "models", 1_500_000, 1_400_000),
+        ]
+
+    monkeypatch.setattr(bundle, "first_paint", first_paint)
+    monkeypatch.setattr(hooks, "_FIRST_PAINT", {})
+    for _ in range(2):
+        out = hooks.on_post_page(widget.widget_html("gan"), page("gan.md", "gan/"), {"site_dir": "unused"})
+    assert 'data-bytes="3500000" data-gzip-bytes="1900000"' in out
+    assert "the first Paint fetches 3.5 MB (1.9 MB gzipped): the runtime 2.0 MB and the models 1.5 MB" in out
+    assert calls == ["gan"]

@@ -29,17 +29,40 @@ PAGES = {"": "home", "gan/": "gan", "vae/": "vae", "diffusion/": "diffusion", "a
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>{place}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
-<link rel="stylesheet" href="{base}/assets/painter/painter.css">
+{styles}
 <script id="__config" type="application/json">{{"base": "{base}"}}</script>
-</head><body data-md-color-scheme="default"><main class="md-typeset">
+</head><body data-md-color-scheme="default" data-md-color-primary="deep-orange" data-md-color-accent="indigo">
+<main class="md-content"><article class="md-content__inner md-typeset">
 <h1>{place}</h1>
 {widget}
-</main></body></html>
+</article></main></body></html>
 """
 
 
+def stylesheets(folder: Path) -> list[str]:
+    """Copy the stylesheets a built page carries into folder/assets/stylesheets/ (Material's own
+    and its palette, from the installed theme, then the site's extra_css in mkdocs.yml's order)
+    and return their paths relative to the site root: the widget is drawn, and its contrast
+    read, in the site's colours."""
+    import material
+
+    theme = Path(material.__file__).parent / "templates" / "assets" / "stylesheets"
+    out = folder / "assets" / "stylesheets"
+    out.mkdir(parents=True, exist_ok=True)
+    sheets = []
+    for pattern in ("main.*.min.css", "palette.*.min.css"):
+        source = next(theme.glob(pattern))
+        shutil.copyfile(source, out / source.name)
+        sheets.append(f"assets/stylesheets/{source.name}")
+    for name in ("extra.css", "contrast.css"):
+        shutil.copyfile(ROOT / "docs" / "assets" / "stylesheets" / name, out / name)
+        sheets.append(f"assets/stylesheets/{name}")
+    return [*sheets[:3], "assets/painter/painter.css", *sheets[3:]]  # extra_css: extra, painter, contrast
+
+
 def assemble(folder: Path, root: Path | None = None, checkpoints: Path | None = None) -> Path:
-    """A stand-in site in folder: the widget pages and assets/painter/ (JS, CSS, runtime, models)."""
+    """A stand-in site in folder: the widget pages (in Material's and the site's stylesheets)
+    and assets/painter/ (JS, CSS, runtime, models)."""
     from painters.browser import bundle
 
     painter = folder / "assets" / "painter"
@@ -47,11 +70,15 @@ def assemble(folder: Path, root: Path | None = None, checkpoints: Path | None = 
         shutil.rmtree(painter)
     shutil.copytree(DOCS_PAINTER, painter)
     bundle.copy_into_site(folder, root, checkpoints)
+    sheets = stylesheets(folder)
+    cost = functools.cache(functools.partial(bundle.first_paint, root=root, checkpoints=checkpoints))
     for url, place in PAGES.items():
         page = folder / url / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        widget = (WIDGETS / f"{place}.md").read_text(encoding="utf-8")
-        page.write_text(_PAGE.format(place=place, base="." if not url else "..", widget=widget), encoding="utf-8")
+        widget = bundle.fill_costs((WIDGETS / f"{place}.md").read_text(encoding="utf-8"), cost)  # as the build does
+        base = "." if not url else ".."
+        styles = "\n".join(f'<link rel="stylesheet" href="{base}/{sheet}">' for sheet in sheets)
+        page.write_text(_PAGE.format(place=place, base=base, styles=styles, widget=widget), encoding="utf-8")
     return folder
 
 

@@ -23,11 +23,12 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from typing import Any
 
 import numpy as np
 import pytest
-from built_site import SITE, set_scheme
+from built_site import NODE_MODULES, SCHEMES, SITE, set_scheme
 from painter_site import PAGES, paint, torch_draws
 
 INDEX = SITE / "assets" / "painter" / "painters.json"
@@ -95,16 +96,26 @@ def _torch_pictures(family: str, prompts: list[str]) -> np.ndarray:
 
 def test_nothing_is_fetched_before_paint_and_nothing_leaves_the_site(tab):
     """The first load of a widget page requests none of the painter's JS, runtime or models;
-    Paint (a real click) loads them from the site itself, single-threaded, and paints."""
+    Paint (a real click) loads them from the site itself, single-threaded, and paints. The
+    status line said beforehand how many bytes that would be: exactly the sum of the files the
+    page then fetched (each once, and the models of its own families and the judge's only), and
+    each caption gives the loading time and the painting time apart."""
     for url, place in PAGES.items():
         family = "all" if place == "home" else place
         page, record = _open(tab, url, family)
+        site = record.url[: len(record.url) - len(url)]
         requested: list[str] = []
         page.on("request", lambda r, seen=requested: seen.append(r.url))
         before = page.evaluate("performance.getEntriesByType('resource').map(e => e.name)")
         heavy = [u for u in before if "/assets/painter/" in u and not u.endswith(".css")]
         assert not heavy, f"/{url} loaded painter files before Paint: {heavy}"
-        page.locator(f'.painter-widget[data-family="{family}"] button[type=submit]').click()
+        widget = f'.painter-widget[data-family="{family}"]'
+        said = page.locator(f"{widget} .painter-status").text_content()
+        promised = page.locator(f"{widget} .painter-cost").get_attribute("data-bytes")
+        assert promised, f"/{url}: the status line names no byte count before Paint: {said!r}"
+        assert f"fetches {int(promised) / 1e6:.1f} MB (" in said, said
+        assert "gzipped" in said, said
+        page.locator(f"{widget} button[type=submit]").click()
         page.wait_for_function(
             """family => {
                  const widget = document.querySelector(`.painter-widget[data-family="${family}"]`);
@@ -116,12 +127,24 @@ def test_nothing_is_fetched_before_paint_and_nothing_leaves_the_site(tab):
         states = page.evaluate("[...document.querySelectorAll('.painter-panel')].map(p => p.dataset.state)")
         assert set(states) == {"done"}, states
         assert any("/assets/painter/ort/" in u and u.endswith(".wasm") for u in requested), requested
-        assert any("/assets/painter/models/" in u for u in requested), requested
+        fetched = [u for u in requested if "/assets/painter/" in u]
+        assert len(fetched) == len(set(fetched)), f"/{url}: a file fetched twice: {sorted(fetched)}"
+        sizes = {u[len(site) :]: (SITE / u[len(site) :]).stat().st_size for u in fetched}
+        assert sum(sizes.values()) == int(promised), (f"/{url}: said {promised} bytes, fetched", sizes)
+        index = json.loads(INDEX.read_text())
+        wanted = {*(index["painters"] if family == "all" else [family]), "judge"}
+        models = {u.split("/models/")[1].split("-")[0] for u in fetched if "/models/" in u}
+        assert models == wanted, f"/{url} fetched the models of {sorted(models)}"
+        times = page.locator(f"{widget} .painter-time").all_text_contents()
+        assert times, f"/{url}: no captions"
+        assert all(re.fullmatch(r"loaded in [0-9.]+ m?s, painted in [0-9.]+ m?s", t) for t in times), times
         assert not record.foreign, record.foreign
         assert not record.failed, record.failed
         assert not record.errors, record.errors
         pixels = paint(page, family, _prompts(1)[0], 1)["panels"]
         assert all(p["pixels"].std() > 0 for p in pixels.values()), "a blank canvas"
+        again = page.locator(f"{widget} .painter-time").all_text_contents()
+        assert all(re.fullmatch(r"already loaded, painted in [0-9.]+ m?s", t) for t in again), again
 
 
 @pytest.mark.parametrize("family", FAMILIES)
@@ -390,4 +413,79 @@ def test_every_control_is_labelled_and_fits_a_phone(tab, family):
            }"""
     )  # fmt: skip
     assert facts == {"wide": [], "unlabelled": [], "scroll": 0}, facts
+    assert not record.errors, record.errors
+
+
+# --- how the widget reads: contrast in every state, a refused prompt -----------------------------
+
+AXE = NODE_MODULES / "axe-core" / "axe.min.js"
+#: axe's contrast rule on the widget only (the rest of the page is test_accessibility's).
+CONTRAST = """async () => {
+  const result = await axe.run(document.querySelector('.painter-widget'),
+    {runOnly: ['color-contrast'], resultTypes: ['violations']});
+  return result.violations.flatMap(v => v.nodes.map(n =>
+    `${n.target.join(' ')}: ${(n.failureSummary || '').split('\\n').slice(1, 2).join('').trim()}`));
+}"""
+REFUSED = "a purple dragon in space"
+
+
+def _contrast(page: Any, state: str) -> list[str]:
+    """axe's color-contrast findings in the widget, in the light and the dark scheme."""
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
+        page.add_script_tag(path=str(AXE))
+    found = []
+    for scheme in SCHEMES:
+        page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        found += [f"{state}, {SCHEMES[scheme]}: {finding}" for finding in page.evaluate(CONTRAST)]
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'default')")
+    return found
+
+
+def _throttle(page: Any, bytes_per_second: float | None) -> None:
+    """Chromium's own network throttling (DevTools), so the loading state lasts long enough to read."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "uploadThroughput": -1,
+        "downloadThroughput": bytes_per_second if bytes_per_second else -1,
+    })  # fmt: skip
+
+
+def test_every_state_of_the_widget_reads_at_4_5_to_1_in_both_schemes(tab):
+    """Idle, loading, painted and refused, light and dark: axe's color-contrast rule finds
+    nothing in the widget (the error text included), and a refused prompt clears the pictures
+    of the one before and says nothing was painted."""
+    page, record = _open(tab, "", "all")
+    widget = '.painter-widget[data-family="all"]'
+    found = _contrast(page, "idle")
+    promised = int(page.locator(f"{widget} .painter-cost").get_attribute("data-bytes"))
+    _throttle(page, 2e6)
+    page.locator(f"{widget} button[type=submit]").click()
+    page.wait_for_function("document.querySelector('.painter-panel')?.dataset.state === 'loading'", timeout=60_000)
+    bar = page.locator(f"{widget} .painter-load progress")
+    assert bar.is_visible(), "no progress bar while loading"
+    assert page.locator(f"{widget} label[for='{bar.get_attribute('id')}']").count() == 1
+    part_way = "b => b.value > 0 && b.value < b.max"  # fed by the bytes received, part way there
+    page.wait_for_function(f"({part_way})(document.querySelector(`{widget} .painter-load progress`))", timeout=60_000)
+    assert int(bar.evaluate("b => b.max")) == promised
+    found += _contrast(page, "loading")
+    _throttle(page, None)
+    _wait_done(page, "all")
+    found += _contrast(page, "painted")
+    out = paint(page, "all", REFUSED, 0)
+    assert out["error"], "a refused prompt without a word of why"
+    assert out["status"] == "Nothing painted: the prompt needs a change."
+    for family, panel in out["panels"].items():
+        assert panel["state"] == "refused", (family, panel["state"])
+        assert not panel["pixels"].any(), f"{family}: the old picture is still shown"
+        assert panel["ms"] is None, family
+        assert "nothing painted" in panel["label"], panel["label"]
+    shown = page.evaluate(
+        f"[...document.querySelectorAll('{widget} .painter-judge, {widget} .painter-time')].map(e => e.textContent)"
+    )
+    assert not any(shown), f"the old times and readings are still shown: {shown}"
+    found += _contrast(page, "refused")
+    assert page.locator(f"{widget} .painter-error").is_visible()
+    assert not found, "\n".join(found)
     assert not record.errors, record.errors

@@ -34,19 +34,93 @@ let shared = null;
 let judge = null;
 const runners = {};
 
+// --- loading, counted in bytes ---------------------------------------------------------------
+// Every byte of the first Paint is counted as it arrives, for the progress bar: the runtime's
+// wasm, painters.json and the models are fetched here and streamed (the wasm handed to
+// onnxruntime-web as env.wasm.wasmBinary, each model as bytes); the ES modules (this one, its
+// imports, onnxruntime-web's two) come by import(), counted from the browser's resource timing
+// once they have arrived. The total to reach is the build's count (bundle.first_paint), in the
+// status line's data-bytes.
+const meters = new Set(); // (bytes received so far) => void, one per widget loading
+let received = 0;
+const counted = new Set();
+const tell = () => meters.forEach((m) => m(received));
+function count(n) {
+  received += n;
+  tell();
+}
+function countModules(base) {
+  for (const e of performance.getEntriesByType('resource')) {
+    if (e.name.startsWith(base) && /\.m?js$/.test(new URL(e.name).pathname) && !counted.has(e.name)) {
+      counted.add(e.name);
+      count(e.decodedBodySize || 0);
+    }
+  }
+}
+
+async function fetchBytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${new URL(url).pathname.split('/').pop()}: HTTP ${response.status}`);
+  if (!response.body?.getReader) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    count(bytes.length);
+    return bytes;
+  }
+  const reader = response.body.getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.length;
+    count(value.length);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  return bytes;
+}
+
+// One WebAssembly thread: sessions are made one after another (their files come in parallel).
+let making = Promise.resolve();
+function session(ort, bytes) {
+  const made = making.then(() => ort.InferenceSession.create(bytes, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }));
+  making = made.catch(() => {});
+  return made;
+}
+
 function loadShared(base) {
   shared ||= (async () => {
-    const ort = await import(new URL('ort/ort.wasm.min.mjs', base).href);
+    countModules(base);
+    const [ort, wasm, json] = await Promise.all([
+      import(new URL('ort/ort.wasm.min.mjs', base).href),
+      fetchBytes(new URL('ort/ort-wasm-simd-threaded.wasm', base).href),
+      fetchBytes(new URL('painters.json', base).href),
+    ]);
     ort.env.wasm.numThreads = 1;
     ort.env.wasm.proxy = false;
     ort.env.wasm.wasmPaths = new URL('ort/', base).href;
-    const response = await fetch(new URL('painters.json', base));
-    if (!response.ok) throw new Error(`painters.json: HTTP ${response.status}`);
-    const index = await response.json();
+    ort.env.wasm.wasmBinary = wasm;
+    const index = JSON.parse(new TextDecoder().decode(json));
+    countModules(base);
     return { ort, index, reader: new PromptReader(index.prompt_rules) };
   })();
   shared.catch(() => (shared = null));
   return shared;
+}
+
+// A painter's (or the judge's) sessions, its files fetched together.
+async function sessions(ort, info, base) {
+  const names = Object.keys(info.graphs);
+  const files = await Promise.all(names.map((name) => fetchBytes(new URL(`${info.folder}/${info.graphs[name].file}`, base).href)));
+  const out = {};
+  for (const [i, name] of names.entries()) out[name] = await session(ort, files[i]);
+  countModules(base); // onnxruntime-web's loader, imported with the first session
+  return out;
 }
 
 function loadPainter(family, base) {
@@ -54,13 +128,7 @@ function loadPainter(family, base) {
     const { ort, index } = await loadShared(base);
     const info = index.painters[family];
     if (!info) throw new Error(`no ${LABELS[family]} painter in this build`);
-    const sessions = {};
-    for (const [name, graph] of Object.entries(info.graphs)) {
-      sessions[name] = await ort.InferenceSession.create(new URL(`${info.folder}/${graph.file}`, base).href, {
-        executionProviders: ['wasm'], graphOptimizationLevel: 'all',
-      });
-    }
-    return { runner: makeRunner(ort, sessions), settings: info.settings, info };
+    return { runner: makeRunner(ort, await sessions(ort, info, base)), settings: info.settings, info };
   })();
   runners[family].catch(() => delete runners[family]);
   return runners[family];
@@ -72,10 +140,7 @@ function loadJudge(base) {
     const { ort, index } = await loadShared(base);
     const info = index.judge;
     if (!info) return null;
-    const session = await ort.InferenceSession.create(new URL(`${info.folder}/${info.graphs.judge.file}`, base).href, {
-      executionProviders: ['wasm'], graphOptimizationLevel: 'all',
-    });
-    return { runner: makeRunner(ort, { judge: session }), settings: info.settings };
+    return { runner: makeRunner(ort, await sessions(ort, info, base)), settings: info.settings };
   })();
   judge.catch(() => (judge = null));
   return judge;
@@ -84,6 +149,8 @@ function loadJudge(base) {
 const percent = (p) => (p >= 0.995 ? '>99%' : p < 0.005 ? '<1%' : `${Math.round(100 * p)}%`);
 
 const megabytes = (info) => (Object.values(info.graphs).reduce((s, g) => s + g.bytes, 0) / 1e6).toFixed(1);
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10000 ? 2 : 1)} s`);
 
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -148,6 +215,20 @@ class Panel {
   label(text) {
     this.canvas.setAttribute('aria-label', text);
   }
+
+  // A refused prompt: nothing of the previous painting stays (picture, times, reading, strip).
+  clear(why) {
+    this.shown++; // a reading still on its way is dropped
+    this.canvas.getContext('2d').clearRect(0, 0, 32, 32);
+    this.caption.querySelector('.painter-time').textContent = '';
+    this.reading.replaceChildren();
+    delete this.reading.dataset.words;
+    delete this.reading.dataset.match;
+    this.progress.textContent = '';
+    this.extra.replaceChildren();
+    this.figure.dataset.state = 'refused';
+    this.label(`${LABELS[this.family]}: nothing painted (${why})`);
+  }
 }
 
 // Draw a picture in a panel and have the judge read it: the reading ({words, match}), or null
@@ -174,6 +255,10 @@ export function mount(widget, base) {
   const error = widget.querySelector('.painter-error');
   const status = widget.querySelector('.painter-status');
   const knobs = widget.querySelector('.painter-knobs');
+  const load = widget.querySelector('.painter-load');
+  const bar = load?.querySelector('progress');
+  const loadBytes = load?.querySelector('.painter-load-bytes');
+  const total = Number(status.querySelector('.painter-cost')?.dataset.bytes) || 0; // the build's count
   const area = widget.querySelector('.painter-canvases');
   const families = widget.dataset.family === 'all' ? FAMILIES : [widget.dataset.family];
   const solo = families.length === 1;
@@ -190,10 +275,37 @@ export function mount(widget, base) {
     promptInput.setAttribute('aria-invalid', message ? 'true' : 'false');
   }
 
-  function done(panel, ms, extra = {}) {
+  // The caption's times: loading (from the click until this painter and the judge were ready;
+  // null when they were loaded by an earlier Paint) and painting (the sampler, live view included).
+  function done(panel, ms, loadMs, extra = {}) {
     panel.figure.dataset.state = 'done';
-    panel.caption.querySelector('.painter-time').textContent = `${ms < 1000 ? Math.round(ms) + ' ms' : (ms / 1000).toFixed(2) + ' s'} in your browser`;
-    widget.dispatchEvent(new CustomEvent('painter:done', { detail: { family: panel.family, ms, ...state(), ...extra } }));
+    const loaded = loadMs == null ? 'already loaded' : `loaded in ${seconds(loadMs)}`;
+    panel.caption.querySelector('.painter-time').textContent = `${loaded}, painted in ${seconds(ms)}`;
+    widget.dispatchEvent(new CustomEvent('painter:done', { detail: { family: panel.family, ms, loadMs, ...state(), ...extra } }));
+  }
+
+  // The progress bar while this Paint loads anything: bytes received against the build's total
+  // (indeterminate where the page carries none).
+  function showLoading(from) {
+    if (!load) return () => {};
+    const meter = (bytes) => {
+      const got = bytes - from;
+      if (total) {
+        bar.max = total;
+        bar.value = Math.min(got, total);
+        loadBytes.textContent = `${mb(Math.min(got, total))} of ${mb(total)}`;
+      } else {
+        bar.removeAttribute('value');
+        loadBytes.textContent = mb(got);
+      }
+    };
+    meters.add(meter);
+    meter(received);
+    load.hidden = false;
+    return () => {
+      meters.delete(meter);
+      load.hidden = true;
+    };
   }
 
   // --- the family's own knobs (family pages), built once its settings are known -------------
@@ -265,11 +377,10 @@ export function mount(widget, base) {
   };
 
   // --- one family's painting ----------------------------------------------------------------
-  async function paintOne(family, tokens, seed, prompt, draws) {
+  async function paintOne(family, tokens, seed, prompt, draws, loadMs) {
     const panel = panels[family];
     const wanted = (await loadShared(base)).reader.parse(prompt);
     let image;
-    panel.figure.dataset.state = 'loading';
     const { runner, settings, info } = await loadPainter(family, base);
     buildKnobs(family, settings);
     panel.figure.dataset.state = 'painting';
@@ -348,7 +459,7 @@ export function mount(widget, base) {
       if (!Object.keys(m.forced).length) m.freeReading = reading;
       if (solo) showEcho(panel, settings, reading);
     }
-    done(panel, ms, { mb: megabytes(info), judge: reading });
+    done(panel, ms, loadMs, { mb: megabytes(info), judge: reading });
   }
 
   // The tokens written, in reading order, as buttons: pressing one forces the next code there
@@ -494,9 +605,14 @@ export function mount(widget, base) {
       button.disabled = true;
       widget.setAttribute('aria-busy', 'true');
       const { prompt, seed } = state();
+      const clicked = performance.now();
+      // What this Paint must load: the runtime, the families asked for (only those), the judge.
+      const cold = families.filter((f) => !runners[f]);
+      const hide = !shared || cold.length || !judge ? showLoading(received) : () => {};
       try {
-        status.textContent = 'Loading the painters…';
-        const { reader, index } = await loadShared(base);
+        status.textContent = total && received === 0 ? `Fetching ${mb(total)} once, then painting…` : 'Loading…';
+        for (const f of cold) panels[f].figure.dataset.state = 'loading';
+        const { reader } = await loadShared(base);
         let tokens;
         try {
           tokens = reader.encode(prompt);
@@ -504,14 +620,32 @@ export function mount(widget, base) {
         } catch (e) {
           if (!(e instanceof PromptError)) throw e;
           showError(e.message);
+          for (const panel of Object.values(panels)) panel.clear('the prompt needs a change');
           status.textContent = 'Nothing painted: the prompt needs a change.';
           return;
         }
+        // Everything loads before anything paints (in parallel; each painter's time is from
+        // the click until it, and the judge, were ready).
+        const judged = loadJudge(base);
+        const loads = await Promise.allSettled(families.map(async (f) => {
+          await Promise.all([loadPainter(f, base), judged]);
+          return cold.includes(f) ? performance.now() - clicked : null;
+        }));
+        hide();
+        const loadMs = {};
+        for (const [i, f] of families.entries()) {
+          if (loads[i].status === 'fulfilled') loadMs[f] = loads[i].value;
+          else {
+            panels[f].figure.dataset.state = 'error';
+            panels[f].label(`${LABELS[f]}: failed (${loads[i].reason.message})`);
+          }
+        }
+        const failed = loads.find((l) => l.status === 'rejected');
+        if (failed) throw failed.reason;
         for (const family of families) {
-          const info = index.painters[family];
-          status.textContent = `Painting with the ${LABELS[family]} painter${runners[family] ? '' : ` (loading ${info ? megabytes(info) : '?'} MB first)`}…`;
+          status.textContent = `Painting with the ${LABELS[family]} painter…`;
           try {
-            await paintOne(family, tokens, seed, prompt, options.draws?.[family]);
+            await paintOne(family, tokens, seed, prompt, options.draws?.[family], loadMs[family]);
           } catch (e) {
             panels[family].figure.dataset.state = 'error';
             panels[family].label(`${LABELS[family]}: failed (${e.message})`);
@@ -523,6 +657,7 @@ export function mount(widget, base) {
         status.textContent = `Could not paint: ${e.message}`;
         console.error(e);
       } finally {
+        hide();
         button.disabled = false;
         widget.removeAttribute('aria-busy');
         busy = null;

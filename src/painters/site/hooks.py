@@ -16,7 +16,8 @@ rendering Markdown, each job in the module that does it.
 - on_page_content: equations to MathML (no script, no font from anywhere; an equation that
   would show as raw TeX stops the build), then code, equations, provenance lines and the
   References sections kept out of the search index (search.py).
-- on_post_page: the lab pages' fixes (notebooks.py).
+- on_post_page: the lab pages' fixes (notebooks.py); in each painter widget's status line,
+  what its first Paint fetches, summed from the files (bundle.fill_costs).
 - on_post_build: the in-page painters' runtime, models and prompt rules into the site,
   TensorFlow.js for the ring experiment on the GAN page, and a record of the labs' cache entries
   this build made (notebooks.record_cache).
@@ -89,6 +90,7 @@ def on_pre_build(config: Any) -> None:
     if problems:
         raise PluginError("the build cannot start; each of these needs fixing first:\n  " + "\n  ".join(problems))
     blocks.BLOCK_SECONDS.clear()
+    _FIRST_PAINT.clear()  # the exports may have changed since the last build (mkdocs serve)
     blocks.REUSE_BLOCKS = _COMMAND[0] == "serve"
 
 
@@ -150,9 +152,25 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     return search.exclude_from_search(html_text)
 
 
+#: family -> what its widget's first Paint fetches (bundle.first_paint), once per build.
+_FIRST_PAINT: dict[str, Any] = {}
+
+
+def first_paint(family: str) -> Any:
+    from painters.browser import bundle
+
+    if family not in _FIRST_PAINT:
+        _FIRST_PAINT[family] = bundle.first_paint(family)
+    return _FIRST_PAINT[family]
+
+
 def on_post_page(output: str, page: Any, config: Any) -> str:
     if page.file.src_uri.endswith(".ipynb"):
         return notebooks.lab_page(output, page.file.src_uri, page.url, config["site_dir"])
+    if 'class="painter-cost"' in output:
+        from painters.browser import bundle
+
+        output = bundle.fill_costs(output, first_paint)
     return output
 
 
