@@ -764,7 +764,7 @@ SIGNALS = (
     ),
     Case(
         "Ctrl-C while torch loads",
-        ("checkpoints",),
+        ("train", "judge", "--set", "steps=100000"),
         ("interrupted while torch loads, 0.3 to 2.5 s in: no traceback",),
         130,
     ),

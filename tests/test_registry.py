@@ -106,7 +106,7 @@ def test_every_setting_of_every_family_has_a_range_its_defaults_keep():
         (
             "gan",
             {"batch": 0},
-            "gan setting batch=0 is out of range: use a whole number from 1 to 4096 (the default is 32)",
+            "gan setting batch=0 is out of range: use a whole number from 1 to 4096 (the default is 16)",
         ),
         ("gan", {"r1_every": 0}, "r1_every=0 is out of range: use a whole number from 1 to 10000"),
         ("gan", {"z_dim": -1}, "z_dim=-1 is out of range"),

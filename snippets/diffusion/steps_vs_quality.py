@@ -7,11 +7,12 @@ from painters.measure import gallery, metrics, timing
 from painters.site import figures
 
 model, _ = loading.load_model("diffusion")
-scenes, n = canvas.TRAIN_SCENES[::7], 16  # every seventh trained scene, sixteen pictures each
-# The measurement's own prompts for these scenes (varied wording); its pictures are the 20-step row.
-trained, per_scene = metrics.groups()["trained"]
-picked = [canvas.TRAIN_SCENES.index(s) * per_scene + j for s in scenes for j in range(n)]
-captions = metrics.captions(trained, per_scene)
+# Every fourth scene the measurement uses, with all its pictures: the measurement's own prompts
+# (varied wording), and its own pictures as the row at the sampler's step count.
+trained, n = metrics.groups()["trained"]
+scenes = trained[::4]
+picked = [trained.index(s) * n + j for s in scenes for j in range(n)]
+captions = metrics.captions(trained, n)
 prompts = [captions[i] for i in picked]
 reals = gallery.reference(scenes, n)
 steps = (5, 10, 20, 40)

@@ -4,6 +4,7 @@ painter. Each returns numbers; claims.py turns them into verdicts, the pages int
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,6 +109,7 @@ class Echo:
     depicts: str
 
 
+@functools.cache  # once per build: the chapter's table and the claim read the same run
 def echo(positions: tuple[int, ...] = ECHO_POSITIONS, n: int = 64, seed: int = 5) -> dict[int, Echo]:
     """Force one token wrong at each position (every random draw kept the same) and measure the
     damage: per position, the share of later tokens that changed, the prompt match lost in all
