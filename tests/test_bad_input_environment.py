@@ -422,6 +422,7 @@ def test_make_site_swaps_in_a_site_only_when_it_is_built(case, tmp_path):
         [sys.executable, str(ROOT / "scripts" / "build_site.py"), "site", "--mkdocs", str(fake)],
         cwd=tmp_path,
         env={**os.environ, "FAKE_MKDOCS": mode},
+        preexec_fn=_ctrl_c_as_at_a_terminal,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -463,10 +464,19 @@ class _Stderr:
         return b"".join(self.chunks).decode(errors="replace")
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """In the child before it starts: Ctrl-C's default action. A shell starts a background job
+    (`cmd &`, as a CI runner or nohup may) with SIGINT ignored, and every child inherits that, so
+    a Ctrl-C sent by the test would be ignored; a person at a terminal gets the default."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _process(argv: tuple[str, ...], home: Path, cwd: Path, **kwargs: object) -> subprocess.Popen[bytes]:
     argv = tuple(a.replace("{out}", str(cwd / "grid.png")) for a in argv)
     env = {**os.environ, "PAINTERS_HOME": str(home), "PAINTERS_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    return subprocess.Popen([sys.executable, "-m", "painters", *argv], cwd=cwd, env=env, **kwargs)  # type: ignore[call-overload]
+    return subprocess.Popen(  # type: ignore[call-overload]
+        [sys.executable, "-m", "painters", *argv], cwd=cwd, env=env, preexec_fn=_ctrl_c_as_at_a_terminal, **kwargs
+    )
 
 
 def _interrupted_while_saving(case: Case, tmp_path: Path) -> None:
