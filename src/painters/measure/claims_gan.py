@@ -124,7 +124,8 @@ def _oscillation() -> Verdict:
         for name, (m, t) in curves.items():
             if not oscillating[name]:
                 trend_word = "falls" if m[-1] < m[0] else "rises"
-                calm.append(f"{name} {trend_word} from {m[0]:.2f} to {m[-1]:.2f}, turning {t} times")
+                times = f"{t} time" if t == 1 else f"{t} times"
+                calm.append(f"{name} {trend_word} from {m[0]:.2f} to {m[-1]:.2f}, turning {times}")
         because = (
             f"{'; '.join(calm)} (oscillating would be {OSCILLATING_TURNS} turns or more, each of {100 * SWING:.0f}% "
             "of the level or more). Ours trains with the R1 penalty, spectral normalisation and the hinge loss, "
