@@ -48,7 +48,7 @@ TARGETS = {
     "sampler / floor": 1.5,
     "busy / idle": 2.5,
     "renderer speed-up": 10.0,
-    "retrain (min)": 45.0,
+    "retrain (min)": 100.0,  # the budget B was chosen to fit make checkpoints in this
 }
 
 

@@ -29,7 +29,6 @@ rows = [
     row("  busy / idle", "busy / idle, warm build", "busy / idle", "x"),
     row("make test with a CPU hog on each core", "busy make test (s)", None),
     row("  busy / idle", "busy / idle, make test", "busy / idle", "x"),
-    row("retrain every checkpoint (make checkpoints)", "retrain (min)", "retrain (min)", "min"),
     row("renderer, per scene in a batch", "render, batch (ms/scene)", None, "ms"),
     row("renderer, per scene one at a time", "render, one at a time (ms/scene)", None, "ms"),
 ]
