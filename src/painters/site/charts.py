@@ -31,16 +31,22 @@ def _label(key: str) -> str:
     return next(label for k, label, _ in METRICS if k == key)
 
 
-def chart(keys: Sequence[str], families: Sequence[str], *, group: str = "trained", columns: int = 2) -> str:
-    """Small multiples: one panel per metric, one line per painter, the ceiling dashed."""
+def chart(keys: Sequence[str], families: Sequence[str], *, group: str = "trained") -> str:
+    """Small multiples: one panel per metric, stacked, one line per painter, the ceiling dashed.
+
+    One panel to a row, all text at the chart style's size: the SVG shrinks to a 375 px phone's
+    width, and two panels side by side put tick labels under 9 px there (tests/browser)."""
     import matplotlib.pyplot as plt
 
     ceiling = gallery.real_vs_real()[group]
-    rows = -(-len(keys) // columns)
     solo = len(families) == 1
+    first = learning.curve(families[0])
+    ticks = [p.pflop for p in first.points]
+    budget = first.compute.get("budget_pflop", ticks[-1])
     with plt.rc_context(figures.chart_style()):  # type: ignore[arg-type]
-        fig, axes = plt.subplots(rows, columns, figsize=(6.4 * columns / 2, 3.6 * rows), squeeze=False)
-        for ax, key in zip(axes.flat, keys, strict=False):
+        fig, axes = plt.subplots(len(keys), 1, figsize=(5.6, 2.9 * len(keys) + (0.4 if solo else 0.9)),
+                                 squeeze=False)  # fmt: skip
+        for index, (ax, key) in enumerate(zip(axes.flat, keys, strict=True)):
             for family in families:
                 c = learning.curve(family)
                 x = [p.pflop for p in c.points]
@@ -51,29 +57,27 @@ def chart(keys: Sequence[str], families: Sequence[str], *, group: str = "trained
                     [hi - v for v, hi in zip(y, highs, strict=True)],
                 ]
                 colour = figures.FAMILY_COLOURS[family]
-                ax.errorbar(x, y, yerr=err, color=colour, marker="o", markersize=4, capsize=2,
+                ax.errorbar(x, y, yerr=err, color=colour, marker="o", markersize=5, capsize=3,
                             label=registry.get(family).label)  # fmt: skip
             ax.axhline(ceiling.value(key), color=figures.FAMILY_COLOURS["real"], linestyle="--", linewidth=1.5,
                        label="real renders")  # fmt: skip
             ax.set_xscale("log", base=2)
-            ax.set_title(_label(key), fontsize=13)
-            ax.set_xlabel("training compute (PFLOP)", fontsize=11)
-            ax.tick_params(labelsize=10)
-            ticks = [p.pflop for p in learning.curve(families[0]).points]
-            ax.set_xticks(ticks, [f"{t:.3g}" for t in ticks])
+            ax.set_title(_label(key))
+            # Short tick labels (B/16 .. B) read on a phone; the axis label says what B is.
+            ax.set_xticks(ticks, _fractions([p.fraction for p in first.points]))
             ax.minorticks_off()
-            if solo:
-                minutes = [p.minutes for p in learning.curve(families[0]).points]
+            if index == len(keys) - 1:
+                ax.set_xlabel(f"training compute, B = {budget:g} PFLOP")
+            if solo and index == 0:
                 top = ax.secondary_xaxis("top")
-                top.set_xticks(ticks, [f"{m:.0f}" for m in minutes])
-                top.tick_params(labelsize=10)
-                top.set_xlabel("minutes of training here", fontsize=11)
-        for ax in list(axes.flat)[len(keys) :]:
-            ax.set_visible(False)
+                top.set_xticks(ticks, [f"{p.minutes:.0f}" for p in first.points])
+                top.minorticks_off()
+                top.set_xlabel("minutes of training here", labelpad=8)
+                ax.set_title(_label(key), pad=52)
         handles, labels = axes.flat[0].get_legend_handles_labels()
-        fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 5), fontsize=11,
-                   bbox_to_anchor=(0.5, -0.02 if rows > 1 else -0.08))  # fmt: skip
-        fig.tight_layout(rect=(0, 0.05 if rows > 1 else 0.1, 1, 1))
+        fig.legend(handles, labels, loc="lower center", ncols=min(len(labels), 3), bbox_to_anchor=(0.5, 0))
+        legend_rows = -(-len(labels) // 3)
+        fig.tight_layout(rect=(0, 0.35 * legend_rows / fig.get_figheight(), 1, 1))
     names = ", ".join(registry.get(f).label for f in families)
     alt = (
         f"Learning curves of {names}: " + "; ".join(_label(k) for k in keys)
@@ -93,7 +97,7 @@ def minutes_table(families: Sequence[str]) -> str:
 
 
 def _fractions(shares: Sequence[float]) -> list[str]:
-    return [f"1/{round(1 / s)}" if s < 1 else "B" for s in shares]
+    return [f"B/{round(1 / s)}" if s < 1 else "B" for s in shares]
 
 
 def budget_sentence(families: Sequence[str]) -> str:
