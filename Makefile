@@ -41,11 +41,12 @@ site: venv $(NODE_STAMP)
 
 # One worker per core (pytest-xdist), each with one torch thread, a whole file to a worker in the
 # order conftest.py gives (the heaviest first); TEST_JOBS=0 runs everything in this process.
+# --durations: the slowest tests are named at the end, so a slow run says where its time went.
 # The in-page painters' tests (and the Performance page's runtime size) read onnxruntime-web's
 # files from node_modules, so a fresh clone's `make test` installs them too.
 TEST_JOBS ?= auto
 test: venv $(NODE_STAMP)
-	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder
+	$(BIN)/pytest -n $(TEST_JOBS) --dist loadfile --no-loadscope-reorder --durations=15
 
 lint: venv
 	$(BIN)/ruff check .
@@ -115,7 +116,7 @@ browser-timed: check-tools
 	$(BIN)/pytest -p no:cacheprovider tests/browser/test_reader.py -k $(BROWSER_TIMED)
 
 browser-checks: check-tools
-	$(BIN)/pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile tests/browser -k 'not $(BROWSER_TIMED)'
+	$(BIN)/pytest -p no:cacheprovider -n $(TEST_JOBS) --dist loadfile --durations=15 tests/browser -k 'not $(BROWSER_TIMED)'
 
 # A second strict build in a fresh copy of the working tree, with a .cache/ of its own, then the
 # comparison with site/. The copy starts with the first build's painted pictures and ring runs

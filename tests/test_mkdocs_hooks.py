@@ -309,3 +309,18 @@ def test_a_widgets_status_line_gets_what_its_first_paint_fetches(monkeypatch):
     assert 'data-bytes="3500000" data-gzip-bytes="1900000"' in out
     assert "the first Paint fetches 3.5 MB (1.9 MB gzipped): the runtime 2.0 MB and the models 1.5 MB" in out
     assert calls == ["gan"]
+
+
+def test_the_terminal_says_which_page_runs_and_for_how_long_the_build_has(monkeypatch, caplog):
+    from mkdocs.structure.files import File, Files
+
+    names = ["canvas.md", "gan.md", "assets/x.css"]  # a stylesheet is not a page
+    hooks.on_files(Files([File(name, "docs", "site", use_directory_urls=True) for name in names]), None)
+    monkeypatch.setitem(hooks._PROGRESS, "since", time.monotonic() - 125)
+    monkeypatch.setitem(hooks._PROGRESS, "started", 0)
+    with caplog.at_level("INFO", logger="mkdocs.plugins.painters"):
+        for name in ("canvas.md", "gan.md"):
+            hooks.on_pre_page(page(name, name), None, None)
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0].endswith("page 1 of 2: canvas.md (the build has run 2 min 5 s)"), lines
+    assert "page 2 of 2: gan.md" in lines[1], lines

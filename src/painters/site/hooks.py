@@ -13,6 +13,10 @@ rendering Markdown, each job in the module that does it.
   every one listed with its fix. Torch
   gets one thread (or $PAINTERS_THREADS). Under `mkdocs serve` only, a block whose code and
   inputs did not change since it last ran is shown again instead of run (blocks.py).
+- on_pre_page: one line in the terminal as each page starts (its place among the pages and the
+  build's time so far): a cold build runs minutes of code in a few pages, and the terminal of
+  `make serve` or `make site` should not sit silent on "Cleaning site directory" meanwhile
+  (the painting itself has a progress bar: metrics.paint).
 - on_page_content: equations to MathML (no script, no font from anywhere; an equation that
   would show as raw TeX stops the build), then code, equations, provenance lines and the
   References sections kept out of the search index (search.py).
@@ -28,6 +32,7 @@ from __future__ import annotations
 import importlib
 import re
 import sys
+import time
 from typing import Any
 
 from painters.site import notebooks, search
@@ -35,9 +40,14 @@ from painters.site import notebooks, search
 LAST_PAGE = "computation-times.md"
 
 
+#: The build's progress for on_pre_page: pages in all, pages started, when the build started.
+_PROGRESS: dict[str, float] = {"pages": 0, "started": 0, "since": 0.0}
+
+
 def on_files(files: Any, config: Any) -> Any:
     from mkdocs.structure.files import Files
 
+    _PROGRESS["pages"] = sum(1 for f in files if f.is_documentation_page())
     return Files([f for f in files if f.src_uri != LAST_PAGE] + [f for f in files if f.src_uri == LAST_PAGE])
 
 
@@ -92,6 +102,19 @@ def on_pre_build(config: Any) -> None:
     blocks.BLOCK_SECONDS.clear()
     _FIRST_PAINT.clear()  # the exports may have changed since the last build (mkdocs serve)
     blocks.REUSE_BLOCKS = _COMMAND[0] == "serve"
+    _PROGRESS.update(started=0, since=time.monotonic())
+
+
+def on_pre_page(page: Any, config: Any, files: Any) -> Any:
+    from mkdocs.plugins import get_plugin_logger
+
+    _PROGRESS["started"] += 1
+    seconds = round(time.monotonic() - _PROGRESS["since"])
+    done, total = int(_PROGRESS["started"]), int(_PROGRESS["pages"])
+    get_plugin_logger("painters").info(
+        f"page {done} of {total}: {page.file.src_uri} (the build has run {seconds // 60} min {seconds % 60} s)"
+    )
+    return page
 
 
 _MATH = re.compile(
