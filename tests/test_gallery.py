@@ -193,6 +193,29 @@ def test_a_measurement_is_kept_for_the_next_build_and_a_damaged_copy_measured_ag
     assert len(list((paths.CACHE_DIR / "measurements").glob("fake-*.npz"))) == 2
 
 
+def test_a_comparison_is_kept_and_read_back_equal_and_other_pictures_are_judged_afresh(
+    small_protocol, fresh_caches, monkeypatch
+):
+    scenes = canvas.TRAIN_SCENES[:4]
+    reals = gallery.reference(scenes, 4)
+    fakes = gallery.reference(scenes, 4, seed=metrics.SECOND_REFERENCE_SEED)
+    first = gallery.compare(fakes, reals, scenes)
+    assert first == metrics.compare(fakes, reals, scenes)  # the same numbers as judging directly
+
+    def no_judging(*args, **kwargs):
+        raise AssertionError("judged again although the kept comparison is good")
+
+    with monkeypatch.context() as m:
+        m.setattr(judge, "read", no_judging)
+        assert gallery.compare(fakes, reals, scenes) == first  # read back: nothing judged
+        changed = fakes.copy()
+        changed[0, 0, 0, 0] ^= 1  # one value of one pixel: other pictures, judged afresh
+        with pytest.raises(AssertionError, match="judged again"):
+            gallery.compare(changed, reals, scenes)
+    assert gallery.compare(changed, reals, scenes) == metrics.compare(changed, reals, scenes)
+    assert len(list((paths.CACHE_DIR / "measurements").glob("compare-*.npz"))) == 2
+
+
 def test_real_vs_real_is_the_metrics_ceiling_once_per_build(small_protocol, fresh_caches):
     first = gallery.real_vs_real()
     assert first == metrics.real_vs_real()

@@ -7,12 +7,12 @@ from painters.site import figures
 
 scenes, n = canvas.HELD_OUT, 32  # the hard case: combinations the painter never saw
 reals = gallery.reference(scenes, n)
-floor = metrics.compare(gallery.reference(scenes, n, seed=metrics.SECOND_REFERENCE_SEED), reals, scenes)
+floor = gallery.compare(gallery.reference(scenes, n, seed=metrics.SECOND_REFERENCE_SEED), reals, scenes)
 
 rows, strips = [], []
 for scale in (1.0, 1.5, 3.0, 5.0):  # 1 = no guidance: the prompt-conditioned prediction alone
     images = np.concatenate([gallery.paint("diffusion", s.prompt, n, seed=2, guidance=scale) for s in scenes])
-    m = metrics.compare(images, reals, scenes)
+    m = gallery.compare(images, reals, scenes)
     rows.append((scale, figures.percent(m.prompt_match["all four"]), f"{m.feature_diversity_ratio:.2f}",
                  f"{m.layout_diversity_ratio:.2f}", f"{m.frechet:.1f}"))  # fmt: skip
     strips.append(images[:: n // 2])  # two pictures of each held-out prompt

@@ -22,7 +22,7 @@ for k in steps:
         images = gallery.protocol_pictures("diffusion", "trained")[np.array(picked)]
     else:
         images = gallery.paint("diffusion", prompts, len(prompts), seed=1, steps=k)
-    m = metrics.compare(images, reals, scenes)
+    m = gallery.compare(images, reals, scenes)
     rows.append([k, figures.percent(m.prompt_match["all four"]), f"{m.sharpness_ratio:.2f}", f"{m.frechet:.1f}"])
 
 

@@ -14,7 +14,7 @@ for name in ("vae-beta0.1", "vae-beta1", "vae-beta4"):  # one committed checkpoi
     model, manifest = loading.load_model(name)
     rebuilt = vae.reconstruct(model, real, prompts)  # fit: how well it rebuilds what it is shown
     samples = gallery.paint(name, prompts, len(prompts), seed=6)  # new pictures, z from the prior
-    m = metrics.compare(samples, real, scenes)
+    m = gallery.compare(samples, real, scenes)
     error = float(np.mean((rebuilt / 127.5 - real / 127.5) ** 2))
     rebuilt_sharpness = metrics.sharpness(rebuilt) / metrics.sharpness(real)
     pflop = manifest.compute["total_pflop"]  # the sweep trains shorter than the painter above

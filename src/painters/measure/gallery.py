@@ -81,15 +81,16 @@ Measured = dict[str, metrics.Measurement]  # metrics.groups() -> a Measurement
 _PROTOCOL_CODE = ("measure/metrics.py", "measure/judge.py", "canvas/drawing.py", "canvas/scenes.py", "canvas/words.py")
 
 
-def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured:
+def _kept_measurement(what: list[str], make: Callable[[], Measured], groups: Sequence[str] = ()) -> Measured:
     """A measurement kept in .cache/measurements under a key made of everything that decides it:
     `what` (the painter's weights and code), the weights of the judge that reads the pictures,
     the code of the protocol and its metrics, and the protocol's scenes and picture counts.
-    Read back through cache.arrays, so a file that lies is discarded and measured again."""
+    Read back through cache.arrays, so a file that lies is discarded and measured again.
+    `groups` names what `make` returns (metrics.groups() by default)."""
     code = files.code_hash(paths.PACKAGE_DIR / name for name in _PROTOCOL_CODE)
     request = json.dumps([*what, _weights_digest(judge.load_judge()), code, repr(metrics.groups())])
     key = hashlib.sha256(request.encode()).hexdigest()[:24]
-    shapes = dict.fromkeys(metrics.groups(), ((metrics.ARRAY_SIZE,), "float64"))
+    shapes = dict.fromkeys(groups or metrics.groups(), ((metrics.ARRAY_SIZE,), "float64"))
 
     def arrays() -> dict[str, np.ndarray]:
         return {group: m.as_array() for group, m in make().items()}
@@ -99,6 +100,19 @@ def _kept_measurement(what: list[str], make: Callable[[], Measured]) -> Measured
     # is not painting (their own locks share them out) instead of waiting for the whole measurement.
     kept = cache.arrays(path, request, shapes, arrays, lock=False)
     return {group: metrics.Measurement.from_array(values) for group, values in kept.items()}
+
+
+def compare(fakes: np.ndarray, reals: np.ndarray, scenes: Sequence[canvas.Scene]) -> metrics.Measurement:
+    """metrics.compare, kept in .cache/measurements: the key is the pictures' and the renders'
+    bytes, the scenes, the judge's weights and the protocol's code, so a warm build reads the
+    judge's verdict on pictures it has judged before instead of judging them again."""
+    pictures = [hashlib.sha256(np.ascontiguousarray(a).tobytes()).hexdigest() + repr(a.shape) for a in (fakes, reals)]
+    kept = _kept_measurement(
+        ["compare", *pictures, repr(tuple(scenes))],
+        lambda: {"measured": metrics.compare(fakes, reals, scenes)},
+        groups=("measured",),
+    )
+    return kept["measured"]
 
 
 def _painting(name: str, options: dict[str, Any] | None = None) -> metrics.Painting:
