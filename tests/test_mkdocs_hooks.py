@@ -312,10 +312,13 @@ def test_a_widgets_status_line_gets_what_its_first_paint_fetches(monkeypatch):
 
 
 def test_the_terminal_says_which_page_runs_and_for_how_long_the_build_has(monkeypatch, caplog):
-    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.files import File, Files, InclusionLevel
 
     names = ["canvas.md", "gan.md", "assets/x.css"]  # a stylesheet is not a page
-    hooks.on_files(Files([File(name, "docs", "site", use_directory_urls=True) for name in names]), None)
+    listed = [File(name, "docs", "site", use_directory_urls=True) for name in names]
+    # nor is a page under exclude_docs (the widgets' sources): MkDocs never renders it
+    listed.append(File("widgets/gan.md", "docs", "site", use_directory_urls=True, inclusion=InclusionLevel.EXCLUDED))
+    hooks.on_files(Files(listed), None)
     monkeypatch.setitem(hooks._PROGRESS, "since", time.monotonic() - 125)
     monkeypatch.setitem(hooks._PROGRESS, "started", 0)
     with caplog.at_level("INFO", logger="mkdocs.plugins.painters"):

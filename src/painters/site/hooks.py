@@ -47,7 +47,8 @@ _PROGRESS: dict[str, float] = {"pages": 0, "started": 0, "since": 0.0}
 def on_files(files: Any, config: Any) -> Any:
     from mkdocs.structure.files import Files
 
-    _PROGRESS["pages"] = sum(1 for f in files if f.is_documentation_page())
+    # exclude_docs' files (the widgets' sources) are pages MkDocs never renders: not counted
+    _PROGRESS["pages"] = sum(1 for f in files if f.is_documentation_page() and f.inclusion.is_included())
     return Files([f for f in files if f.src_uri != LAST_PAGE] + [f for f in files if f.src_uri == LAST_PAGE])
 
 
