@@ -33,6 +33,7 @@ import time
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import bad_input_cases as cases
 import numpy as np
@@ -486,6 +487,24 @@ def _mode_of_a_replaced_output(case: Case, tmp_path: Path, monkeypatch, capsys) 
     assert no_temporaries(tmp_path) == []
 
 
+def signal_once_saving(proc: subprocess.Popen, folder: Path, sig: int) -> tuple[bool, Any]:
+    """Send `sig` the moment the grid's temporary file appears in `folder` (its save has begun),
+    then wait for the process; whether the save was seen under way, and its stderr."""
+    seen = False
+    try:
+        deadline = time.monotonic() + 240
+        while proc.poll() is None and time.monotonic() < deadline:
+            if list(folder.glob(".grid.png.*.tmp")):
+                seen = True
+                proc.send_signal(sig)
+                break
+            time.sleep(0.005)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    return seen, err
+
+
 def _sigterm_while_saving(case: Case, tmp_path: Path, monkeypatch, capsys) -> None:
     """The grid is 67 million pixels: saving it takes seconds. The signal is sent once the
     temporary file appears (the save has begun), and the process must clean it up."""
@@ -497,18 +516,7 @@ def _sigterm_while_saving(case: Case, tmp_path: Path, monkeypatch, capsys) -> No
         stderr=subprocess.PIPE,
         text=True,
     )
-    seen = False
-    try:
-        deadline = time.monotonic() + 240
-        while proc.poll() is None and time.monotonic() < deadline:
-            if list(tmp_path.glob(".grid.png.*.tmp")):
-                seen = True
-                proc.send_signal(signal.SIGTERM)
-                break
-            time.sleep(0.005)
-        _, err = proc.communicate(timeout=120)
-    finally:
-        proc.kill()
+    seen, err = signal_once_saving(proc, tmp_path, signal.SIGTERM)
     assert seen, f"the save was never seen under way (exit {proc.returncode}): {err[-500:]}"
     assert proc.returncode == case.status, f"exit {proc.returncode}: {err[-500:]}"
     assert "Traceback" not in err

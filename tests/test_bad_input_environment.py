@@ -33,7 +33,7 @@ from bad_input_cases import Case
 from checkpoint_home import copy_home, use_home
 from mkdocs.exceptions import PluginError
 from support import make_read_only, nested_json, on_a_full_disk, set_weights
-from test_bad_input import no_temporaries, rows, run, snapshot, words_in
+from test_bad_input import no_temporaries, rows, run, signal_once_saving, snapshot, words_in
 
 from painters.browser import bundle, export
 from painters.checkpoints import store
@@ -488,18 +488,7 @@ def _interrupted_while_saving(case: Case, tmp_path: Path) -> None:
         folder = tmp_path / f"try{attempt}"
         folder.mkdir()
         proc = _process(case.asked, folder, folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # type: ignore[arg-type]
-        seen = False
-        try:
-            deadline = time.monotonic() + 240
-            while proc.poll() is None and time.monotonic() < deadline:
-                if list(folder.glob(".grid.png.*.tmp")):
-                    seen = True
-                    proc.send_signal(signal.SIGINT)
-                    break
-                time.sleep(0.005)
-            _, err = proc.communicate(timeout=120)
-        finally:
-            proc.kill()
+        seen, err = signal_once_saving(proc, folder, signal.SIGINT)
         assert seen, f"the save was never seen under way (exit {proc.returncode}): {err[-500:]!r}"
         assert b"Traceback" not in err, err
         left = sorted(p.name for p in folder.iterdir())
